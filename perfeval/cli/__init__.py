@@ -1,0 +1,1 @@
+"""The ``perfeval`` command line: thin typer commands over library functions."""

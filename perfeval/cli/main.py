@@ -1,0 +1,31 @@
+"""Entry point of the ``perfeval`` command: one module per command under :mod:`perfeval.cli`."""
+
+from __future__ import annotations
+
+import typer
+
+from perfeval import __version__
+
+app = typer.Typer(
+    help="Extract figures from Chinese budget-performance self-evaluation reports (绩效自评报告).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"perfeval {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """perfeval: budget-performance report figures as linked, source-grounded records."""
+
+
+# --- command registration (one line per command module) ---
+# --- end of command registration ---
