@@ -27,5 +27,10 @@ def main(
     """perfeval: budget-performance report figures as linked, source-grounded records."""
 
 
+from perfeval.cli import annotations  # noqa: E402
+from perfeval.cli.render import render  # noqa: E402
+
 # --- command registration (one line per command module) ---
+app.add_typer(annotations.app, name="annotations")
+app.command("render")(render)
 # --- end of command registration ---

@@ -1,8 +1,24 @@
-"""Value grammar: MONEY / PERCENT / COUNT / SCORE spans in raw report text."""
+"""Value grammar: MONEY / PERCENT / COUNT / SCORE spans in raw report text.
+
+The grammar runs on a same-length view of the text (full-width digits and signs
+mapped to ASCII, one code point for one), so every match offset is an offset into
+the original text. A value span covers the number, its unit and whatever stands
+between them (``1,519.36⏎⏎万元``, ``100余条``); qualifiers (约, 近, 以上, ≥ …) stay
+outside and are reported in :attr:`ValueMatch.qualifier` / ``approximate``.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from perfeval.rules.normalize import (
+    COUNT_UNITS,
+    money_unit,
+    normalize,
+    qualifiers_around,
+    same_length_view,
+)
 
 
 @dataclass
@@ -11,6 +27,7 @@ class ValueMatch:
 
     ``indicator`` is an optional ``(start, end)`` span that the finder already knows
     the value belongs to (table cells know their row); the linker fills the rest.
+    ``confidence`` says how sure the grammar is (explicit unit > implied unit).
     """
 
     label: str
@@ -21,7 +38,212 @@ class ValueMatch:
     approximate: bool = False
     qualifier: str | None = None
     indicator: tuple[int, int] | None = None
+    confidence: float = 0.9
+
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_AR_NUMBER = r"(?<![\d.,A-Za-z])(?:(?<![\u4e00-\u9fff])\+|[\-−])?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
+_CN_NUMBER = rf"[{_CN_DIGITS}]+"
+# whitespace (line breaks included) and at most one page-number line between number and unit
+_GAP = r"[ \t\u3000\u00a0\r\n]{0,8}(?:-[ \t]*\d{1,4}[ \t]*-[ \t\u3000\u00a0\r\n]{1,8})?"
+_INNER = rf"{_GAP}(?:[余多]{_GAP})?"
+
+_MONEY_UNIT = r"(?:万亿元|亿元|千万元|百万元|万元|千元|元)(?![旦素宵])"
+_PERCENT_UNIT = r"(?:个百分点|百分点|%|‰)"
+_SCORE_UNIT = r"分(?![钟别之类析配局行会成期批组布享工管队解为数项值院区担摊散拨红支子母歧辨明])"
+# measure word -> characters that, right after it, show it is the start of another word
+_COUNT_NOT_BEFORE = {
+    "个": "月体别性",
+    "人": "民大员口才力事均身工群士们",
+    "名": "单称义字列片誉额录次",
+    "次": "日年月序要级生数贷",
+    "件": "事",
+    "项": "目",
+    "家": "庭属长乡园具电中里",
+    "条": "例件款线理幅块",
+    "份": "额子",
+    "期": "间限望末初刊满待",
+    "场": "所地景馆合面",
+    "批": "准复示评发",
+    "所": "以有在属得需谓",
+    "座": "谈",
+    "宗": "旨教",
+    "部": "门署分委长队位",
+    "类": "别型似",
+    "台": "账风湾",
+    "户": "籍口外",
+    "位": "于置列",
+    "起": "草来步到点诉",
+    "例": "如",
+    "种": "类植子",
+    "处": "理置室长于罚分",
+    "节": "约日点能",
+}
+
+
+def _count_unit_pattern() -> str:
+    parts = []
+    for unit in sorted(COUNT_UNITS, key=len, reverse=True):
+        bad = _COUNT_NOT_BEFORE.get(unit, "")
+        parts.append(re.escape(unit) + (f"(?![{bad}])" if bad else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
+_VALUE_RE = re.compile(
+    rf"""
+    (?P<cnpct>百分之[{_CN_DIGITS}点]+)
+    | (?P<malformed>(?<![\d.])\d+\.)(?=[ \t]*[%％])(?P<malformed_unit>[ \t]*%)
+    | (?P<num>{_AR_NUMBER}|{_CN_NUMBER})
+      (?P<rest>
+          (?P<money>{_INNER}{_MONEY_UNIT})
+        | (?P<percent>{_GAP}{_PERCENT_UNIT})
+        | (?P<score>{_GAP}{_SCORE_UNIT})
+        | (?P<count>{_INNER}(?:[万亿]{_GAP})?(?:[余多]{_GAP})?{_count_unit_pattern()})
+      )
+    """,
+    re.VERBOSE,
+)
+
+# Bare numbers after a word that fixes their kind: 执行数 605.58, 发生次数为0.
+_BARE_RE = re.compile(
+    r"(?P<key>(?P<cword>[次人件项个家条篇份场批宗])数|数|额|金)"
+    r"\s{0,4}(?:为|是|达|：|:)?\s{0,4}"
+    rf"(?P<num>{_AR_NUMBER})(?![ \t]*[\d%％‰万亿元分{''.join(COUNT_UNITS)}年月日号时])"
+)
+
+# Fixed slogans and names whose numerals are not values.
+_NAMES = (
+    "两个维护", "两个确立", "四个意识", "四个自信", "四个机关", "四个十佳", "四个全面", "三个代表",
+    "两个务必", "八项规定", "三大职能", "一府一委两院", "十四五", "一步一个脚印", "三重一大",
+)
+_NAMES_RE = re.compile("|".join(_NAMES))
+_ORDINAL_BEFORE = re.compile(r"第[ \t]*$")
+_COUNTING_VERB_BEFORE = re.compile(r"(?:召开|举办|举行|开展|组织|筹备)$")
+_SESSION_BEFORE = re.compile(r"届[^，。；\n]{0,4}$")  # 十七届人大三次会议
+_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[（(]?$")
+_MONEY_NEAR = 120  # chars within which a bare amount borrows a sibling's money unit
+
+
+def _inside(spans: list[tuple[int, int]] | tuple, start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _in_quotes(text: str, start: int, end: int, open_mark: str = "“", close_mark: str = "”") -> bool:
+    """True when the span sits inside a short “…” quotation (a slogan) or 《…》 title."""
+    left = text.rfind(open_mark, max(0, start - 30), start)
+    if left < 0 or close_mark in text[left:start]:
+        return False
+    return text.find(close_mark, end, end + 30) >= 0
+
+
+def _is_name_or_ordinal(text: str, start: int, end: int, chinese: bool) -> bool:
+    before = text[max(0, start - 8):start]
+    if _ORDINAL_BEFORE.search(before) or _in_quotes(text, start, end, "《", "》"):
+        return True
+    if chinese and (_SESSION_BEFORE.search(before) or _in_quotes(text, start, end)):
+        return True
+    window_start = max(0, start - 6)
+    for m in _NAMES_RE.finditer(text[window_start:end + 6]):
+        if window_start + m.start() < end and start < window_start + m.end():
+            return True
+    return False
+
+def _label_of(m: re.Match[str]) -> str:
+    if m.group("cnpct") or m.group("malformed") or m.group("percent"):
+        return "PERCENT"
+    if m.group("money"):
+        return "MONEY"
+    if m.group("score"):
+        return "SCORE"
+    return "COUNT"
+
+
+def _accept_chinese(num: str, label: str, unit_text: str, before: str) -> bool:
+    """Chinese numerals are values only in plain counting use (not 一个 as an article)."""
+    if not any(c in num for c in "一二两三四五六七八九十百千"):
+        return False
+    if num == "一":
+        return unit_text.strip() == "次" and bool(_COUNTING_VERB_BEFORE.search(before))
+    if label == "SCORE":
+        return False
+    return True
+
+
+def _find_explicit(view: str, text: str, skip) -> list[ValueMatch]:
+    found = []
+    for m in _VALUE_RE.finditer(view):
+        start, end = m.span()
+        label = _label_of(m)
+        num = m.group("num") or ""
+        chinese = bool(num) and not any(c.isdigit() for c in num)
+        if chinese and not _accept_chinese(num, label, m.group("rest"), view[max(0, start - 4):start]):
+            continue
+        if _inside(skip, start, end) or _is_name_or_ordinal(view, start, end, chinese):
+            continue
+        norm = normalize(label, text[start:end])
+        if norm.value is None:
+            continue
+        approx, qualifier = qualifiers_around(view, start, end)
+        found.append(
+            ValueMatch(label, start, end, norm.value, norm.unit, norm.approximate or approx, qualifier)
+        )
+    return found
+
+
+def _nearest_money_unit(text: str, start: int, explicit: list[ValueMatch]) -> str | None:
+    best = None
+    for v in explicit:
+        if v.label != "MONEY":
+            continue
+        distance = abs(v.start - start)
+        if distance <= _MONEY_NEAR and (best is None or distance < best[0]):
+            best = (distance, v)
+    return money_unit(text[best[1].start:best[1].end]) if best else None
+
+
+def _find_bare(view: str, text: str, skip, explicit: list[ValueMatch]) -> list[ValueMatch]:
+    found = []
+    taken = [(v.start, v.end) for v in explicit]
+    for m in _BARE_RE.finditer(view):
+        start, end = m.span("num")
+        if _inside(taken, start, end) or _inside(skip, start, end):
+            continue
+        if m.group("cword"):
+            label, implied = "COUNT", m.group("cword")
+        else:
+            implied = _nearest_money_unit(text, start, explicit)
+            if implied is None:
+                continue
+            label = "MONEY"
+        norm = normalize(label, text[start:end], implied_unit=implied)
+        if norm.value is None:
+            continue
+        approx, qualifier = qualifiers_around(view, start, end)
+        found.append(ValueMatch(label, start, end, norm.value, norm.unit, approx, qualifier, confidence=0.6))
+    return found
 
 
 def find_values(text: str, skip: list[tuple[int, int]] | tuple = ()) -> list[ValueMatch]:
-    raise NotImplementedError  # being written now
+    """Every MONEY / PERCENT / COUNT / SCORE value in ``text``, in text order.
+
+    ``skip`` lists ``(start, end)`` spans (running headers, page numbers) where no value
+    is looked for. Table cells are handled by :mod:`perfeval.rules.tables` when present.
+    """
+    view = same_length_view(text)
+    explicit = _find_explicit(view, text, skip)
+    values = explicit + _find_bare(view, text, skip, explicit)
+    values = _merge_tables(text, skip, values)
+    return sorted(values, key=lambda v: v.start)
+
+
+def _merge_tables(text: str, skip, values: list[ValueMatch]) -> list[ValueMatch]:
+    """Table cells know their column and row: their values win where spans overlap."""
+    try:
+        from perfeval.rules.tables import find_table_values
+    except ImportError:
+        return values
+    cells = find_table_values(text, skip)
+    if not cells:
+        return values
+    cell_spans = [(c.start, c.end) for c in cells]
+    return cells + [v for v in values if not _inside(cell_spans, v.start, v.end)]

@@ -1,0 +1,344 @@
+"""Annotation tooling: check corpus files, and move documents to and from labelling tools.
+
+Everything here works on the *raw* JSON (doccano's format, ANNOTATION.md section 4), because
+:func:`~perfeval.data.doccano.doc_from_doccano` drops entity ids and would hide dangling or
+duplicate ids. Checks return :class:`Problem` lists and never print; the CLI prints.
+
+Relabelling loop::
+
+    perfeval annotations export-tasks report.txt --to labelstudio -o tasks.json
+    # label in Label Studio (project config: label_config.xml next to tasks.json), export JSON
+    perfeval annotations import export.json --from labelstudio -o annotations/reports/new.jsonl
+
+Label Studio's Text tag counts offsets in code points (as Python does), so its ``start`` and
+``end`` are used as they are; the ``text`` it stores with each region is checked against them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from perfeval.data.doccano import annotation_files, doc_from_doccano, doc_to_doccano
+from perfeval.types import INDICATOR, LABELS, VALUE_LABELS, VALUE_OF, Document
+
+Tool = Literal["labelstudio", "doccano"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an annotation; ``where`` is ``file:line`` or ``file: task N``."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class CheckResult:
+    """Problems found, and the documents of the objects that had none.
+
+    ``seen`` maps each document id to where it was first found, so that a second
+    document with the same id is a problem too.
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)
+
+    def add(self, where: str, obj: Any) -> None:
+        """Check one doccano object found at ``where`` and keep its document if it is sound."""
+        messages = check_object(obj)
+        if not messages and str(obj["id"]) in self.seen:
+            messages = [f"document id {obj['id']!r} is already used at {self.seen[str(obj['id'])]}"]
+        self.problems += [Problem(where, m) for m in messages]
+        if not messages:
+            self.seen[str(obj["id"])] = where
+            self.documents.append(doc_from_doccano(obj))
+
+
+# --- checking ---------------------------------------------------------------------------
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _describe(ent: dict[str, Any]) -> str:
+    return f"entity {ent.get('id')} ({ent.get('label')} {ent.get('start_offset')}-{ent.get('end_offset')})"
+
+
+def _check_entity(ent: Any, text: str) -> list[str]:
+    if not isinstance(ent, dict) or "id" not in ent:
+        return [f"entity without an id: {ent!r}"]
+    if not (_is_int(ent.get("start_offset")) and _is_int(ent.get("end_offset"))):
+        return [f"{_describe(ent)}: start_offset and end_offset must be integers"]
+    start, end, label = ent["start_offset"], ent["end_offset"], ent.get("label")
+    problems = []
+    if label not in LABELS:
+        problems.append(f"{_describe(ent)}: unknown label {label!r} (known: {', '.join(LABELS)})")
+    if not 0 <= start < end <= len(text):
+        problems.append(f"{_describe(ent)}: span outside the text (0-{len(text)}) or empty")
+    elif "text" in ent and ent["text"] != text[start:end]:
+        problems.append(f"{_describe(ent)}: its text {ent['text']!r} is not the document's {text[start:end]!r}")
+    return problems
+
+
+def _duplicate_ids(items: list[dict[str, Any]], kind: str) -> list[str]:
+    counts = Counter(item["id"] for item in items)
+    return [f"{kind} id {i} is used {n} times" for i, n in counts.items() if n > 1]
+
+
+def _overlaps(entities: list[dict[str, Any]], length: int) -> list[str]:
+    spans = sorted(
+        (e for e in entities if 0 <= e["start_offset"] < e["end_offset"] <= length),
+        key=lambda e: (e["start_offset"], e["end_offset"]),
+    )
+    problems = []
+    reach: dict[str, Any] | None = None  # the entity seen so far that ends last
+    for ent in spans:
+        if reach is not None and ent["start_offset"] < reach["end_offset"]:
+            problems.append(f"{_describe(ent)} overlaps entity {reach['id']}")
+        if reach is None or ent["end_offset"] > reach["end_offset"]:
+            reach = ent
+    return problems
+
+
+def _check_relations(relations: list[Any], by_id: dict[Any, dict[str, Any]]) -> list[str]:
+    problems = []
+    links: dict[Any, list[Any]] = {}
+    for rel in relations:
+        if not isinstance(rel, dict) or "id" not in rel:
+            problems.append(f"relation without an id: {rel!r}")
+            continue
+        name = f"relation {rel['id']}"
+        if rel.get("type") != VALUE_OF:
+            problems.append(f"{name}: unknown relation type {rel.get('type')!r} (known: {VALUE_OF})")
+        head, tail = by_id.get(rel.get("from_id")), by_id.get(rel.get("to_id"))
+        for key, ent in (("from_id", head), ("to_id", tail)):
+            if ent is None:
+                problems.append(f"{name}: {key} {rel.get(key)!r} names no entity")
+        if head is not None and head.get("label") not in VALUE_LABELS:
+            problems.append(f"{name}: from {_describe(head)} is not a value")
+        if tail is not None and tail.get("label") != INDICATOR:
+            problems.append(f"{name}: to {_describe(tail)} is not an {INDICATOR}")
+        if head is not None and rel.get("type") == VALUE_OF:
+            links.setdefault(head["id"], []).append(rel["id"])
+    for head_id, rel_ids in links.items():
+        if len(rel_ids) > 1:
+            rels = ", ".join(str(i) for i in rel_ids)
+            problems.append(f"{_describe(by_id[head_id])} has {len(rel_ids)} {VALUE_OF} links (relations {rels})")
+    return problems
+
+
+def check_object(obj: Any) -> list[str]:
+    """Every problem of one doccano JSON object, as messages naming the entity or relation."""
+    if not isinstance(obj, dict):
+        return ["not a JSON object"]
+    text, entities, relations = obj.get("text"), obj.get("entities", []), obj.get("relations", [])
+    if "id" not in obj:
+        return ["document without an id"]
+    if not isinstance(text, str):
+        return ["document without a text"]
+    if not isinstance(entities, list) or not isinstance(relations, list):
+        return ["entities and relations must be lists"]
+    problems = []
+    sound = []
+    for ent in entities:
+        found = _check_entity(ent, text)
+        problems += found
+        if isinstance(ent, dict) and _is_int(ent.get("start_offset")) and _is_int(ent.get("end_offset")):
+            sound.append(ent)
+    problems += _duplicate_ids(sound, "entity")
+    problems += _overlaps(sound, len(text))
+    problems += _duplicate_ids([r for r in relations if isinstance(r, dict) and "id" in r], "relation")
+    problems += _check_relations(relations, {e["id"]: e for e in sound})
+    return problems
+
+
+def _json_lines(lines: Iterable[str], source: str, result: CheckResult) -> Iterator[tuple[str, Any]]:
+    """``(where, object)`` for each non-blank line; a line that is not JSON becomes a problem."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{source}:{number}", json.loads(line)
+        except json.JSONDecodeError as err:
+            result.problems.append(Problem(f"{source}:{number}", f"not JSON: {err.msg} (column {err.colno})"))
+
+
+def check_lines(lines: Iterable[str], source: str, result: CheckResult | None = None) -> CheckResult:
+    """Check a doccano JSONL stream; ``source`` names it in problems."""
+    result = result if result is not None else CheckResult()
+    for where, obj in _json_lines(lines, source, result):
+        result.add(where, obj)
+    return result
+
+
+def check_paths(paths: Iterable[str | Path]) -> CheckResult:
+    """Check annotation files (directories: every ``*.jsonl`` below); document ids must be unique across them."""
+    result = CheckResult()
+    for path in paths:
+        for file in annotation_files(path):
+            with open(file, encoding="utf-8") as f:
+                check_lines(f, str(file), result)
+    return result
+
+
+def summary(docs: list[Document]) -> str:
+    """One line: documents, values per label, indicators, links."""
+    labels = Counter(e.label for doc in docs for e in doc.entities)
+    values = sum(labels[label] for label in VALUE_LABELS)
+    per_label = ", ".join(f"{label} {labels[label]}" for label in VALUE_LABELS)
+    links = sum(len(doc.relations) for doc in docs)
+    return f"{len(docs)} documents: {values} values ({per_label}), {labels[INDICATOR]} indicators, {links} links"
+
+
+# --- export to labelling tools -------------------------------------------------------------
+
+
+class Extractor(Protocol):
+    """What export needs from :func:`perfeval.load`'s extractor."""
+
+    def extract_file(self, path: str | Path) -> Document: ...
+
+
+LABEL_COLOURS = {"MONEY": "#f4a261", "PERCENT": "#2a9d8f", "COUNT": "#e9c46a", "SCORE": "#8ab17d", "INDICATOR": "#7aa6d8"}
+
+
+def label_config() -> str:
+    """Label Studio's labelling config for these tasks: ``label`` regions on ``text``, ``value_of`` relations."""
+    labels = "\n".join(f'    <Label value="{label}" background="{LABEL_COLOURS[label]}"/>' for label in LABELS)
+    return (
+        "<View>\n"
+        f'  <Relations>\n    <Relation value="{VALUE_OF}"/>\n  </Relations>\n'
+        f'  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n'
+        '  <Text name="text" value="$text"/>\n'
+        "</View>\n"
+    )
+
+
+def labelstudio_task(doc: Document) -> dict[str, Any]:
+    """A Label Studio task pre-annotated with ``doc``'s entities and relations (region ids ``e0``, ``e1``, …)."""
+    result: list[dict[str, Any]] = [
+        {
+            "id": f"e{i}",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": e.start, "end": e.end, "text": e.text, "labels": [e.label]},
+            "score": e.confidence,
+        }
+        for i, e in enumerate(doc.entities)
+    ]
+    result += [
+        {"type": "relation", "from_id": f"e{r.head}", "to_id": f"e{r.tail}", "direction": "right", "labels": [r.label]}
+        for r in doc.relations
+    ]
+    return {"data": {"text": doc.text, "name": doc.name}, "predictions": [{"model_version": "perfeval", "result": result}]}
+
+
+def doccano_task(doc: Document) -> dict[str, Any]:
+    """A doccano import line; the name goes to ``name`` because doccano assigns its own ``id``."""
+    obj = doc_to_doccano(doc)
+    obj["name"] = obj.pop("id")
+    return obj
+
+
+def export_tasks(reports: Iterable[str | Path], extractor: Extractor, tool: Tool, out: str | Path) -> list[Path]:
+    """Write pre-annotated tasks for ``tool`` to ``out``; return the files written.
+
+    Label Studio: ``out`` is a JSON list of tasks and ``label_config.xml`` goes next to it.
+    doccano: ``out`` is JSONL, one task per line.
+    """
+    out = Path(out)
+    docs = []
+    for path in reports:
+        doc = extractor.extract_file(path)
+        doc.name = doc.name or Path(path).stem
+        docs.append(doc)
+    if tool == "doccano":
+        lines = [json.dumps(doccano_task(doc), ensure_ascii=False) for doc in docs]
+        out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        return [out]
+    out.write_text(json.dumps([labelstudio_task(doc) for doc in docs], ensure_ascii=False, indent=1), encoding="utf-8")
+    config = out.with_name("label_config.xml")
+    config.write_text(label_config(), encoding="utf-8")
+    return [out, config]
+
+
+# --- import from labelling tools ----------------------------------------------------------
+
+
+def _labelstudio_object(task: dict[str, Any]) -> dict[str, Any]:
+    """The doccano object of one Label Studio task's first annotation that was not cancelled.
+
+    Region ids stay as entity ids so that problems name what the annotator sees. A relation
+    without a label is ``value_of``, the only relation there is; ``direction: "left"`` is
+    read from ``to_id`` to ``from_id``. Raises ``ValueError`` for a task without an annotation.
+    """
+    annotations = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+    if not annotations:
+        raise ValueError("task has no annotation; finish it in Label Studio or leave it out of the export")
+    entities, relations = [], []
+    for item in annotations[0].get("result", []):
+        if item.get("type") == "labels":
+            value = item["value"]
+            labels = value.get("labels") or [None]
+            ent = {"id": item["id"], "label": labels[0], "start_offset": value["start"], "end_offset": value["end"]}
+            if "text" in value:
+                ent["text"] = value["text"]
+            entities.append(ent)
+        elif item.get("type") == "relation":
+            head, tail = item["from_id"], item["to_id"]
+            if item.get("direction") == "left":
+                head, tail = tail, head
+            labels = item.get("labels") or [VALUE_OF]
+            relations.append({"id": len(relations) + 1, "from_id": head, "to_id": tail, "type": labels[0]})
+    data = task.get("data", {})
+    return {"id": data.get("name") or str(task.get("id")), "text": data.get("text"), "entities": entities, "relations": relations}
+
+
+def import_labelstudio(export: Any, source: str) -> CheckResult:
+    """Convert and check a Label Studio JSON export (a list of tasks)."""
+    result = CheckResult()
+    if not isinstance(export, list):
+        result.problems.append(Problem(source, "not a Label Studio JSON export (a list of tasks)"))
+        return result
+    for number, task in enumerate(export, 1):
+        where = f"{source}: task {number}" + (f" (id {task['id']})" if isinstance(task, dict) and "id" in task else "")
+        try:
+            obj = _labelstudio_object(task)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            message = str(err) if isinstance(err, ValueError) else f"not a Label Studio task ({type(err).__name__}: {err})"
+            result.problems.append(Problem(where, message))
+            continue
+        result.add(where, obj)
+    return result
+
+
+def import_doccano(lines: Iterable[str], source: str) -> CheckResult:
+    """Convert and check a doccano JSONL export; the document id is ``name`` where a task carried one."""
+    result = CheckResult()
+    for where, obj in _json_lines(lines, source, result):
+        result.add(where, {**obj, "id": obj["name"]} if isinstance(obj, dict) and "name" in obj else obj)
+    return result
+
+
+def import_export(path: str | Path, tool: Tool) -> CheckResult:
+    """Read a labelling tool's export file and convert it; see :func:`import_labelstudio`, :func:`import_doccano`."""
+    path = Path(path)
+    with open(path, encoding="utf-8") as f:
+        if tool == "doccano":
+            return import_doccano(f, str(path))
+        try:
+            export = json.load(f)
+        except json.JSONDecodeError as err:
+            return CheckResult([Problem(str(path), f"not JSON: {err.msg} (line {err.lineno}, column {err.colno})")])
+    return import_labelstudio(export, str(path))

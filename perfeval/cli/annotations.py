@@ -1,0 +1,89 @@
+"""``perfeval annotations``: check the corpus, and the relabelling loop through Label Studio or doccano.
+
+The commands only parse arguments and print; the work is done in :mod:`perfeval.annotations`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from perfeval.annotations import CheckResult, Extractor, check_paths, export_tasks, import_export, summary
+from perfeval.data.doccano import write_doccano
+
+app = typer.Typer(help="Check annotation files; export tasks to and import them from labelling tools.", no_args_is_help=True)
+
+
+class Tool(str, Enum):
+    labelstudio = "labelstudio"
+    doccano = "doccano"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _require_existing(paths: list[Path]) -> None:
+    for path in paths:
+        if not path.exists():
+            raise _fail(f"{path}: no such file or directory; check the path")
+
+
+def _report(result: CheckResult) -> None:
+    """Print every problem and exit 1, or do nothing when there is none."""
+    for problem in result.problems:
+        typer.echo(str(problem))
+    if result.problems:
+        raise _fail(f"{len(result.problems)} problem(s); fix them in the annotation tool or the file", code=1)
+
+
+def load_extractor(model: str | None, rules_only: bool) -> Extractor:
+    """:func:`perfeval.load`, imported when needed (tests replace this function)."""
+    from perfeval import load
+
+    return load(model=model, rules_only=rules_only)
+
+
+@app.command()
+def check(paths: list[Path] = typer.Argument(..., help="Annotation JSONL files or directories of them.")) -> None:
+    """Check offsets, labels, overlaps, ids and value_of links; exit 1 on any problem."""
+    _require_existing(paths)
+    result = check_paths(paths)
+    _report(result)
+    typer.echo(summary(result.documents))
+
+
+@app.command("export-tasks")
+def export_tasks_command(
+    reports: list[Path] = typer.Argument(..., help="Report files (txt, pdf, docx) to pre-annotate."),
+    to: Tool = typer.Option(..., "--to", help="The labelling tool the tasks are for."),
+    output: Path = typer.Option(..., "-o", "--output", help="Tasks file: JSON for labelstudio, JSONL for doccano."),
+    model: str | None = typer.Option(None, "--model", help="Model directory (default: perfeval's model)."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Pre-annotate with the rules alone, without a model."),
+) -> None:
+    """Write tasks pre-annotated with perfeval's predictions (and label_config.xml for Label Studio)."""
+    _require_existing(reports)
+    try:
+        extractor = load_extractor(model, rules_only)
+        written = export_tasks(reports, extractor, to.value, output)
+    except (OSError, ValueError) as err:
+        raise _fail(f"{err}; check the reports, the model directory and that {output.parent} is writable") from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command("import")
+def import_command(
+    export: Path = typer.Argument(..., help="A Label Studio JSON export or a doccano JSONL export."),
+    tool: Tool = typer.Option(..., "--from", help="The tool that wrote the export."),
+    output: Path = typer.Option(..., "-o", "--output", help="The annotation JSONL file to write."),
+) -> None:
+    """Convert a labelling tool's export into the corpus format; nothing is written if it has problems."""
+    _require_existing([export])
+    result = import_export(export, tool.value)
+    _report(result)
+    write_doccano(result.documents, output)
+    typer.echo(f"wrote {output}: {summary(result.documents)}")

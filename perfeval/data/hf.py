@@ -1,0 +1,118 @@
+"""Annotated documents <-> a Hugging Face ``datasets.Dataset``, one row per document.
+
+Columns:
+
+- ``id`` (str), ``text`` (str), ``synthetic`` (bool);
+- ``chars``: ``list(text)``, one item per code point, so item ``i`` is ``text[i]``
+  (newlines and spaces included) and character offsets are token offsets;
+- ``ner_tags``: one BIO tag id per character (``ClassLabel`` over :data:`BIO_LABELS`);
+- ``entities``: ``{"label", "start", "end"}`` in :attr:`Document.entities` order;
+- ``relations``: ``{"head", "tail"}`` indices into ``entities`` (all ``value_of``).
+
+The conversion is lossless for annotated documents: :func:`from_hf_example` rebuilds the
+:class:`~perfeval.types.Document` that :func:`~perfeval.data.doccano.read_doccano` gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import datasets
+
+from perfeval.types import LABELS, VALUE_OF, Document, Entity, Relation
+
+BIO_LABELS: list[str] = ["O"] + [f"{prefix}-{label}" for label in LABELS for prefix in ("B", "I")]
+label2id: dict[str, int] = {tag: i for i, tag in enumerate(BIO_LABELS)}
+id2label: dict[int, str] = dict(enumerate(BIO_LABELS))
+
+FEATURES = datasets.Features(
+    {
+        "id": datasets.Value("string"),
+        "text": datasets.Value("string"),
+        "chars": [datasets.Value("string")],
+        "ner_tags": [datasets.ClassLabel(names=BIO_LABELS)],
+        "entities": [
+            {"label": datasets.Value("string"), "start": datasets.Value("int32"), "end": datasets.Value("int32")}
+        ],
+        "relations": [{"head": datasets.Value("int32"), "tail": datasets.Value("int32")}],
+        "synthetic": datasets.Value("bool"),
+    }
+)
+
+
+def bio_tags(length: int, entities: Iterable[Entity]) -> list[int]:
+    """BIO tag ids for ``length`` characters; raises ``ValueError`` on overlapping or empty spans."""
+    tags = [label2id["O"]] * length
+    for ent in entities:
+        if not 0 <= ent.start < ent.end <= length:
+            raise ValueError(f"entity {ent.label} {ent.start}-{ent.end} is outside a text of {length} characters")
+        if any(tags[i] != label2id["O"] for i in range(ent.start, ent.end)):
+            raise ValueError(f"entity {ent.label} {ent.start}-{ent.end} overlaps another entity")
+        tags[ent.start] = label2id[f"B-{ent.label}"]
+        for i in range(ent.start + 1, ent.end):
+            tags[i] = label2id[f"I-{ent.label}"]
+    return tags
+
+
+def spans_from_bio(tags: Sequence[int | str]) -> list[tuple[str, int, int]]:
+    """``(label, start, end)`` spans of a BIO sequence (ids or tag strings).
+
+    An ``I-`` tag that does not continue a span of its label starts a new span,
+    the usual lenient reading of model output.
+    """
+    spans: list[tuple[str, int, int]] = []
+    current: tuple[str, int] | None = None
+    for i, tag in enumerate(tags):
+        name = tag if isinstance(tag, str) else BIO_LABELS[tag]
+        prefix, _, label = name.partition("-")
+        if current is not None and (prefix != "I" or label != current[0]):
+            spans.append((current[0], current[1], i))
+            current = None
+        if prefix in ("B", "I") and current is None:
+            current = (label, i)
+    if current is not None:
+        spans.append((current[0], current[1], len(tags)))
+    return spans
+
+
+def _row(doc: Document) -> dict[str, Any]:
+    if any(rel.label != VALUE_OF for rel in doc.relations):
+        raise ValueError(f"document {doc.name}: only {VALUE_OF} relations can be stored")
+    try:
+        tags = bio_tags(len(doc.text), doc.entities)
+    except ValueError as err:
+        raise ValueError(f"document {doc.name}: {err}") from None
+    return {
+        "id": doc.name or "",
+        "text": doc.text,
+        "chars": list(doc.text),
+        "ner_tags": tags,
+        "entities": [{"label": e.label, "start": e.start, "end": e.end} for e in doc.entities],
+        "relations": [{"head": r.head, "tail": r.tail} for r in doc.relations],
+        "synthetic": bool(doc.meta.get("synthetic", False)),
+    }
+
+
+def to_hf_dataset(docs: Iterable[Document]) -> datasets.Dataset:
+    """One row per document with the columns described in the module docstring."""
+    rows = [_row(doc) for doc in docs]
+    columns = {name: [row[name] for row in rows] for name in FEATURES}
+    return datasets.Dataset.from_dict(columns, features=FEATURES)
+
+
+def from_hf_example(example: dict[str, Any]) -> Document:
+    """The annotated :class:`Document` of one dataset row (entities and relations are ``source="gold"``)."""
+    text = example["text"]
+    entities = [
+        Entity(e["label"], e["start"], e["end"], text[e["start"] : e["end"]], source="gold")
+        for e in example["entities"]
+    ]
+    relations = [Relation(r["head"], r["tail"], VALUE_OF, source="gold") for r in example["relations"]]
+    return Document(
+        text=text,
+        entities=entities,
+        relations=relations,
+        name=example["id"],
+        meta={"synthetic": bool(example["synthetic"])},
+    )

@@ -1,0 +1,134 @@
+"""Input features beside the tokens: rule value tags and (value, indicator) pair features.
+
+Rule tags: the spans that :func:`perfeval.rules.find_values` finds, as one BIO id per
+token (:data:`RULE_TAGS`). While the rule layer is unavailable every token gets ``O``;
+training drops the rule tags of some windows so the network also works without them.
+
+Pair features describe where an indicator stands relative to a value, from the
+characters between them: signed bucketed distance, sentence breaks (。；！？), line
+breaks, and how many other indicators / values lie in between.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from perfeval.types import VALUE_LABELS
+
+RULE_TAGS: list[str] = ["O"] + [f"{p}-{label}" for label in VALUE_LABELS for p in ("B", "I")]
+DISTANCE_EDGES = (1, 2, 3, 4, 6, 9, 16, 32, 64, 128, 256)
+NUM_DISTANCE = 2 * (len(DISTANCE_EDGES) + 1)
+NUM_BREAKS = 4
+NUM_NEWLINES = 5
+NUM_BETWEEN = 4
+SENTENCE_BREAKS = "。；;！？!?"
+LONGEST_INDICATOR = 200  # characters; candidate search looks this far further back
+
+
+def rule_spans(text: str) -> list[tuple[str, int, int]]:
+    """``(label, start, end)`` of the rule layer's values; empty while the rules are not ready."""
+    try:
+        from perfeval.rules import find_values
+
+        return [(m.label, m.start, m.end) for m in find_values(text)]
+    except (ImportError, NotImplementedError):
+        return []
+
+
+def token_rule_tags(offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[str, int, int]]) -> list[int]:
+    """One :data:`RULE_TAGS` id per token: ``B-`` on the first token inside a span, ``I-`` after."""
+    tags = [0] * len(offsets)
+    starts = [start for start, _ in offsets]
+    for label, start, end in spans:
+        first = bisect_left(starts, start)
+        for i in range(first, len(offsets)):
+            if starts[i] >= end:
+                break
+            prefix = "B" if i == first else "I"
+            tags[i] = RULE_TAGS.index(f"{prefix}-{label}")
+    return tags
+
+
+def _bucket(n: int, edges: Sequence[int]) -> int:
+    return bisect_left(edges, n + 1) if n >= 0 else 0
+
+
+@dataclass
+class PairFeatures:
+    """Ids of one (value, indicator) pair; each indexes its own embedding table."""
+
+    distance: int
+    breaks: int
+    newlines: int
+    indicators_between: int
+    values_between: int
+
+    def as_list(self) -> list[int]:
+        return [self.distance, self.breaks, self.newlines, self.indicators_between, self.values_between]
+
+
+class TextStats:
+    """Prefix counts over a text, so pair features cost O(log n) each."""
+
+    def __init__(self, text: str, indicator_starts: Sequence[int], value_starts: Sequence[int]) -> None:
+        chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        breaks = np.isin(chars, [ord(c) for c in SENTENCE_BREAKS])
+        self._breaks = np.concatenate([[0], np.cumsum(breaks)])
+        self._newlines = np.concatenate([[0], np.cumsum(chars == ord("\n"))])
+        self._indicators = sorted(indicator_starts)
+        self._values = sorted(value_starts)
+
+    def pair(self, value: tuple[int, int], indicator: tuple[int, int]) -> PairFeatures:
+        """Features of ``value`` -> ``indicator`` (both ``(start, end)`` character spans)."""
+        after = indicator[0] >= value[1]
+        lo, hi = (value[1], indicator[0]) if after else (indicator[1], value[0])
+        hi = max(hi, lo)
+        distance = _bucket(hi - lo, DISTANCE_EDGES) + (len(DISTANCE_EDGES) + 1 if after else 0)
+        breaks = min(int(self._breaks[hi] - self._breaks[lo]), NUM_BREAKS - 1)
+        newlines = _bucket(int(self._newlines[hi] - self._newlines[lo]), (1, 2, 3, 6))
+        between_ind = bisect_left(self._indicators, hi) - bisect_left(self._indicators, lo)
+        between_val = bisect_left(self._values, hi) - bisect_left(self._values, lo)
+        return PairFeatures(
+            distance,
+            breaks,
+            newlines,
+            min(between_ind, NUM_BETWEEN - 1),
+            min(between_val, NUM_BETWEEN - 1),
+        )
+
+
+def candidate_indicators(
+    values: Sequence[tuple[int, int]], indicators: Sequence[tuple[int, int]], stats: TextStats, max_chars: int
+) -> list[list[tuple[int, PairFeatures]]]:
+    """For each value span, ``(indicator index, features)`` of every indicator whose
+    nearer edge lies within ``max_chars`` characters of the value. ``indicators`` must be
+    sorted by start."""
+    starts = [s for s, _ in indicators]
+    out = []
+    for value in values:
+        lo = bisect_left(starts, value[0] - max_chars - LONGEST_INDICATOR)
+        hi = bisect_left(starts, value[1] + max_chars + 1)
+        row = []
+        for k in range(lo, hi):
+            ind = indicators[k]
+            gap = ind[0] - value[1] if ind[0] >= value[1] else value[0] - ind[1]
+            if gap <= max_chars and not (ind[0] < value[1] and value[0] < ind[1]):
+                row.append((k, stats.pair(value, ind)))
+        out.append(row)
+    return out
+
+
+def pad_candidates(rows: Sequence[Sequence[tuple[int, PairFeatures]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate lists -> index (V, C), feature ids (V, C, F) and mask (V, C) arrays, C the longest list."""
+    width = max((len(r) for r in rows), default=0)
+    index = np.zeros((len(rows), width), dtype=np.int64)
+    feats = np.zeros((len(rows), width, 5), dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=bool)
+    for v, row in enumerate(rows):
+        for c, (k, f) in enumerate(row):
+            index[v, c], feats[v, c], mask[v, c] = k, f.as_list(), True
+    return index, feats, mask

@@ -1,0 +1,207 @@
+"""The extractor: text -> rules (+ model) -> merge -> :class:`~perfeval.types.Document`.
+
+Hybrid merge, in order:
+1. model values are kept, except where the model is unsure (confidence below
+   ``unsure_below``) and the rules found an overlapping value: the rule value wins;
+2. rule values the model missed are added where they overlap nothing kept;
+3. every value is normalised by the rule layer (units, 万元 -> 元, 余/多, qualifiers);
+4. model links are kept; values the model left unlinked get the rule linker's indicator,
+   reusing an existing indicator entity where the spans overlap.
+``hybrid=False`` keeps only the model's values and links (still normalised).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+from typing import TYPE_CHECKING
+
+from perfeval.readers import SourceText, read
+from perfeval.rules import ValueMatch, find_values, normalize
+from perfeval.rules.linker import CompactText, link_values
+from perfeval.rules.normalize import money_unit, qualifiers_around, same_length_view
+from perfeval.types import INDICATOR, Document, Entity, Indicator, Record, Relation
+
+if TYPE_CHECKING:
+    from perfeval.model import PerfevalModel
+
+
+@dataclass
+class _Value:
+    entity: Entity
+    value: float | int | None
+    unit: str
+    approximate: bool
+    qualifier: str | None
+    indicator: tuple[int, int] | None = None
+
+
+class _Link(NamedTuple):
+    indicator: int  # index into the indicator list
+    confidence: float
+    source: str
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def _inside_any(spans, start: int, end: int) -> bool:
+    return any(_overlaps(start, end, s, e) for s, e in spans)
+
+
+class Extractor:
+    """Extracts linked, normalised records from report text.
+
+    ``model`` is a :class:`~perfeval.model.PerfevalModel` or None (rules only).
+    """
+
+    def __init__(self, model: PerfevalModel | None = None, *, hybrid: bool = True, unsure_below: float = 0.5) -> None:
+        self.model = model
+        self.hybrid = hybrid or model is None
+        self.unsure_below = unsure_below
+
+    @property
+    def rules_only(self) -> bool:
+        return self.model is None
+
+    def extract(self, text: str, name: str | None = None, skip: list[tuple[int, int]] | tuple = ()) -> Document:
+        """Extract one document. ``skip`` spans (headers, page numbers) yield no values."""
+        rule_values = find_values(text, skip) if self.hybrid else []
+        if self.model is None:
+            values = [self._from_rules(text, v) for v in rule_values]
+            indicators: list[Entity] = []
+            links: dict[int, _Link] = {}
+        else:
+            values, indicators, links = self._from_model(text, rule_values, skip)
+        return self._assemble(text, name, values, indicators, links)
+
+    def extract_file(self, path: str | Path) -> Document:
+        """Read a ``.txt`` / ``.pdf`` / ``.docx`` report and extract it; records carry ``page``."""
+        source = read(path)
+        return self.extract_source(source, name=Path(path).stem)
+
+    def extract_source(self, source: SourceText, name: str | None = None) -> Document:
+        doc = self.extract(source.text, name=name, skip=source.skip)
+        for record in doc.records:
+            record.page = source.page_of(record.start)
+        doc.meta.update(source.meta)
+        if source.path is not None:
+            doc.meta["path"] = str(source.path)
+        return doc
+
+    # -- stages ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _from_rules(text: str, v: ValueMatch) -> _Value:
+        entity = Entity(v.label, v.start, v.end, text[v.start:v.end], source="rules", confidence=v.confidence)
+        return _Value(entity, v.value, v.unit, v.approximate, v.qualifier, v.indicator)
+
+    def _from_model(self, text: str, rule_values: list[ValueMatch], skip):
+        assert self.model is not None
+        prediction = self.model.predict(text)
+        view = same_length_view(text)
+        values: list[_Value] = []
+        index_of_value: dict[int, int] = {}
+        for i, ent in enumerate(prediction.entities):
+            if not ent.is_value or _inside_any(skip, ent.start, ent.end):
+                continue
+            rival = next((r for r in rule_values if _overlaps(r.start, r.end, ent.start, ent.end)), None)
+            if rival is not None and ent.confidence < self.unsure_below:
+                continue  # the rule value takes over below
+            index_of_value[i] = len(values)
+            values.append(self._normalised(text, view, ent, rival))
+        kept = [(v.entity.start, v.entity.end) for v in values]
+        indicators = [
+            e for e in prediction.entities if e.label == INDICATOR and not _inside_any(kept, e.start, e.end)
+        ]
+        index_of_indicator = {id(e): j for j, e in enumerate(indicators)}
+        links: dict[int, _Link] = {}
+        for rel in prediction.relations:
+            tail = prediction.entities[rel.tail]
+            if rel.head in index_of_value and id(tail) in index_of_indicator:
+                links[index_of_value[rel.head]] = _Link(index_of_indicator[id(tail)], rel.confidence, "model")
+        taken = kept + [(e.start, e.end) for e in indicators]
+        for r in rule_values:
+            if not _inside_any(taken, r.start, r.end):
+                values.append(self._from_rules(text, r))
+        return values, indicators, links
+
+    @staticmethod
+    def _normalised(text: str, view: str, ent: Entity, rival: ValueMatch | None) -> _Value:
+        if rival is not None and (rival.label, rival.start, rival.end) == (ent.label, ent.start, ent.end):
+            return _Value(ent, rival.value, rival.unit, rival.approximate, rival.qualifier, rival.indicator)
+        implied = rival.unit if rival is not None and rival.label == ent.label and ent.label == "COUNT" else None
+        if ent.label == "MONEY" and rival is not None and rival.label == "MONEY":
+            implied = money_unit(text[rival.start:rival.end])
+        norm = normalize(ent.label, ent.text, implied_unit=implied)
+        approx, qualifier = qualifiers_around(view, ent.start, ent.end)
+        return _Value(ent, norm.value, norm.unit, norm.approximate or approx, qualifier)
+
+    def _assemble(
+        self,
+        text: str,
+        name: str | None,
+        values: list[_Value],
+        indicators: list[Entity],
+        links: dict[int, _Link],
+    ) -> Document:
+        if self.hybrid:
+            self._link_by_rules(text, values, indicators, links)
+        order = sorted(range(len(values)), key=lambda i: values[i].entity.start)
+        entities = [values[i].entity for i in order] + indicators
+        entities.sort(key=lambda e: e.start)
+        position = {id(e): k for k, e in enumerate(entities)}
+        relations = []
+        records = []
+        for i in order:
+            v = values[i]
+            indicator = None
+            link = links.get(i)
+            if link is not None:
+                ind_entity = indicators[link.indicator]
+                indicator = Indicator(ind_entity.text, ind_entity.start, ind_entity.end)
+                relations.append(
+                    Relation(position[id(v.entity)], position[id(ind_entity)], source=link.source, confidence=link.confidence)
+                )
+            records.append(
+                Record(
+                    type=v.entity.label,
+                    text=v.entity.text,
+                    start=v.entity.start,
+                    end=v.entity.end,
+                    value=v.value,
+                    unit=v.unit,
+                    approximate=v.approximate,
+                    qualifier=v.qualifier,
+                    indicator=indicator,
+                    source=v.entity.source,
+                    confidence=v.entity.confidence,
+                )
+            )
+        return Document(text=text, entities=entities, relations=relations, records=records, name=name)
+
+    @staticmethod
+    def _link_by_rules(
+        text: str, values: list[_Value], indicators: list[Entity], links: dict[int, _Link]
+    ) -> None:
+        """Give unlinked values the rule linker's indicator (mutates ``indicators``/``links``)."""
+        unlinked = [i for i in range(len(values)) if i not in links]
+        if not unlinked:
+            return
+        spans = [(v.entity.label, v.entity.start, v.entity.end) for v in values]
+        value_spans = [(s, e) for _, s, e in spans]
+        proposals = link_values(text, spans, CompactText(text))
+        for i in unlinked:
+            span = values[i].indicator or (
+                (proposals[i].start, proposals[i].end) if proposals[i] is not None else None
+            )
+            if span is None or _inside_any(value_spans, *span):
+                continue
+            existing = next((j for j, e in enumerate(indicators) if _overlaps(e.start, e.end, *span)), None)
+            if existing is None:
+                start, end = span
+                indicators.append(Entity(INDICATOR, start, end, text[start:end], source="rules", confidence=0.6))
+                existing = len(indicators) - 1
+            links[i] = _Link(existing, proposals[i].confidence if proposals[i] else 0.6, "rules")

@@ -1,0 +1,126 @@
+"""PDF reports: the text layer, page by page, with tables rebuilt as ``|``-separated rows.
+
+Layout of the returned text:
+
+- pages are joined with ``"\\n"``; ``page_starts[i]`` is the offset where page ``i + 1`` begins;
+- within a page, text lines and tables are emitted top to bottom (reading order);
+- a table found by pdfplumber replaces its region: the characters inside the table's
+  bounding box are left out of the running text and the table is written instead, one
+  row per line, cells joined by ``|`` (see :mod:`perfeval.readers.rows`), at the
+  vertical position of the table's top edge;
+- running headers and footers (an edge line that recurs, digits aside, on more than half
+  of the pages) and page-number lines at a page's edge (``- 4 -``, ``第 3 页 共 12 页``,
+  ``3/12``, a bare number) stay in the text and are listed in ``skip``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from perfeval.readers import ReadError, SourceText
+from perfeval.readers.rows import CELL_SEPARATOR, row_line
+
+EDGE_LINES = 2  # lines at the top and at the bottom of a page checked for boilerplate
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－\s]*\d+[-—–－\s]*"  # 4, - 4 -, —4—
+    r"|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"  # 第 3 页 共 12 页
+    r"|\d+\s*/\s*\d+)$"  # 3/12
+)
+_DIGITS = re.compile(r"\d+")
+
+Box = tuple[float, float, float, float]
+
+
+def read_pdf(path: Path) -> SourceText:
+    """Read a PDF's text layer; raise :class:`ReadError` for scanned, encrypted or broken files."""
+    try:
+        with pdfplumber.open(path) as pdf:
+            pages = [_page_lines(page) for page in pdf.pages]
+            has_text = any(page.chars for page in pdf.pages)
+    except PdfminerException as exc:
+        raise _read_error(path, exc.args[0] if exc.args else exc) from exc
+    except (PDFSyntaxError, PSException, PDFEncryptionError, PDFPasswordIncorrect, ValueError, KeyError) as exc:
+        raise _read_error(path, exc) from exc
+    if not has_text:
+        raise ReadError(f"{path}: has no text layer (scanned PDF?); run OCR first, e.g. ocrmypdf, then retry")
+    lines = [page_lines for page_lines, _ in pages]
+    source = _assemble(lines, _boilerplate(lines))
+    source.path = path
+    source.meta = {"format": "pdf", "pages": len(pages), "tables": sum(count for _, count in pages)}
+    return source
+
+
+def _read_error(path: Path, cause: object) -> ReadError:
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return ReadError(f"{path}: is encrypted (password-protected); remove the password, e.g. qpdf --decrypt, then retry")
+    return ReadError(f"{path}: is not a readable PDF (damaged or not a PDF: {cause or type(cause).__name__}); re-export it and retry")
+
+
+def _page_lines(page: Any) -> tuple[list[str], int]:
+    """The lines of one page in reading order, tables as ``|`` rows, and the table count."""
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
+    blocks: list[tuple[float, list[str]]] = [(line["top"], [line["text"]]) for line in outside.extract_text_lines()]
+    blocks += [(table.bbox[1], [row_line(row) for row in table.extract()]) for table in tables]
+    blocks.sort(key=lambda block: block[0])
+    return [line for _, block_lines in blocks for line in block_lines], len(tables)
+
+
+def _inside_any(obj: dict[str, Any], boxes: list[Box]) -> bool:
+    """Whether the centre of a character lies in one of ``boxes`` (x0, top, x1, bottom)."""
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _edge_indices(count: int) -> list[int]:
+    """Indices of the first and last :data:`EDGE_LINES` lines of a page with ``count`` lines."""
+    return sorted(set(range(min(EDGE_LINES, count))) | set(range(max(count - EDGE_LINES, 0), count)))
+
+
+def _boilerplate(pages: list[list[str]]) -> list[set[int]]:
+    """Per page, the indices of page-number lines and running header/footer lines."""
+    def key(line: str) -> str:
+        return _DIGITS.sub("#", "".join(line.split()))
+
+    recurring: Counter[str] = Counter()
+    for lines in pages:
+        recurring.update({key(lines[i]) for i in _edge_indices(len(lines)) if lines[i].strip()})
+    running = {k for k, n in recurring.items() if len(pages) >= 2 and n > len(pages) / 2}
+    found = []
+    for lines in pages:
+        found.append({
+            i for i in _edge_indices(len(lines))
+            if CELL_SEPARATOR not in lines[i]  # a table header repeated on each page is content
+            and (_PAGE_NUMBER.match(lines[i].strip()) or key(lines[i]) in running)
+            and lines[i].strip()
+        })
+    return found
+
+
+def _assemble(pages: list[list[str]], skipped: list[set[int]]) -> SourceText:
+    """Join pages with ``"\\n"``, recording page starts and the spans of skipped lines."""
+    text_parts: list[str] = []
+    page_starts: list[int] = []
+    skip: list[tuple[int, int]] = []
+    offset = 0
+    for lines, skip_lines in zip(pages, skipped):
+        page_starts.append(offset)
+        for i, line in enumerate(lines):
+            if i in skip_lines:
+                skip.append((offset, offset + len(line)))
+            offset += len(line) + 1
+        text_parts.append("\n".join(lines))
+        offset += 0 if lines else 1
+    return SourceText(text="\n".join(text_parts), page_starts=page_starts, skip=skip)

@@ -1,0 +1,117 @@
+"""perfeval as a spaCy pipeline component: ``nlp.add_pipe("perfeval")``.
+
+The ``perfeval`` factory is advertised through the ``spacy_factories`` entry point
+(``pyproject.toml``); spaCy imports this module when it builds a ``Language``, so the
+factory is available without importing perfeval::
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("perfeval", config={"model": None, "rules_only": True})
+    doc = nlp("2023年年度预算 2054.25 万元，完成预算的 90.6%。")
+    doc.ents                 # MONEY / PERCENT / COUNT / SCORE / INDICATOR spans
+    doc._.perfeval_records   # record dicts (ANNOTATION.md section 5)
+    doc._.perfeval_links     # [{"value": [s, e], "indicator": [s, e], "label": "value_of"}]
+
+Config: ``model`` is a model directory (``None``: perfeval's default model) and
+``rules_only`` skips the model and uses the rules alone; both go to :func:`perfeval.load`.
+The extractor is loaded on the first document, not when the pipeline is built, and is
+left out of pickles, so ``nlp.pipe(texts, n_process=2)`` ships only the config to the
+worker processes, which load their own extractor.
+
+Alignment: perfeval works on characters, spaCy on tokens. Each entity becomes
+``doc.char_span(start, end, label, alignment_mode="expand")``: with spaCy's default
+Chinese segmenter (``"char"``: one token per character) spans are exact; with a word
+segmenter (``"pkuseg"``, ``"jieba"``) a span that cuts a word grows to the whole word,
+and where two grown spans then overlap the longer one is kept
+(:func:`spacy.util.filter_spans`). ``doc._.perfeval_links`` uses the offsets of the spans
+in ``doc.ents``, so :func:`perfeval.data.spacy.from_spacy_doc` reads the result back;
+``doc._.perfeval_records`` keep the exact character offsets of the extraction.
+
+pkuseg needs a model that spaCy cannot download for you here. Configure it as spaCy
+documents and initialise the tokenizer before adding texts::
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    nlp.tokenizer.initialize(pkuseg_model="/path/to/pkuseg_model")
+    nlp.add_pipe("perfeval")
+
+(or set ``[initialize.tokenizer] pkuseg_model`` in the config and call
+``nlp.initialize()``). An uninitialised pkuseg tokenizer fails in spaCy's tokenizer,
+before this component runs, with spaCy's own message (E1000).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from perfeval.spacy_ext import register_extensions
+from perfeval.types import Document
+
+__all__ = ["PerfevalComponent", "make_perfeval"]
+
+
+class PerfevalComponent:
+    """Runs a perfeval extractor on ``doc.text`` and writes its result into the ``Doc``."""
+
+    def __init__(self, name: str = "perfeval", model: str | None = None, rules_only: bool = False) -> None:
+        self.name = name
+        self.model = model
+        self.rules_only = rules_only
+        self._extractor: Any = None
+        register_extensions()
+
+    @property
+    def extractor(self) -> Any:
+        """The :class:`perfeval.Extractor`, loaded on first use."""
+        if self._extractor is None:
+            from perfeval import load
+
+            self._extractor = load(model=self.model, rules_only=self.rules_only)
+        return self._extractor
+
+    def __call__(self, doc: Doc) -> Doc:
+        return apply_document(doc, self.extractor.extract(doc.text))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"name": self.name, "model": self.model, "rules_only": self.rules_only}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.name, self.model, self.rules_only = state["name"], state["model"], state["rules_only"]
+        self._extractor = None
+        register_extensions()
+
+
+def apply_document(doc: Doc, document: Document) -> Doc:
+    """Set ``doc.ents`` and the ``doc._.perfeval_*`` attributes from an extraction of ``doc.text``."""
+    spans: dict[int, Span] = {}
+    for index, entity in enumerate(document.entities):
+        span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
+        if span is not None:
+            spans[index] = span
+    kept = {(s.start, s.end) for s in filter_spans(list(spans.values()))}
+    spans = {i: s for i, s in spans.items() if (s.start, s.end) in kept}
+    doc.ents = sorted(spans.values(), key=lambda s: s.start)
+    doc._.perfeval_links = [
+        {
+            "value": [spans[rel.head].start_char, spans[rel.head].end_char],
+            "indicator": [spans[rel.tail].start_char, spans[rel.tail].end_char],
+            "label": rel.label,
+        }
+        for rel in document.relations
+        if rel.head in spans and rel.tail in spans
+    ]
+    doc._.perfeval_records = [record.to_dict() for record in document.records]
+    doc._.perfeval_meta = {"name": document.name, "meta": document.meta}
+    return doc
+
+
+@Language.factory(
+    "perfeval",
+    default_config={"model": None, "rules_only": False},
+    assigns=["doc.ents", "doc._.perfeval_records", "doc._.perfeval_links", "doc._.perfeval_meta"],
+)
+def make_perfeval(nlp: Language, name: str, model: str | None, rules_only: bool) -> PerfevalComponent:
+    """The ``perfeval`` factory (see the module docstring for the config)."""
+    return PerfevalComponent(name, model, rules_only)
