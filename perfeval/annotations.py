@@ -197,7 +197,7 @@ def summary(docs: list[Document]) -> str:
     values = sum(labels[label] for label in VALUE_LABELS)
     per_label = ", ".join(f"{label} {labels[label]}" for label in VALUE_LABELS)
     links = sum(len(doc.relations) for doc in docs)
-    return f"{len(docs)} documents: {values} values ({per_label}), {labels[INDICATOR]} indicators, {links} links"
+    return f"documents {len(docs)}, values {values} ({per_label}), indicators {labels[INDICATOR]}, links {links}"
 
 
 # --- export to labelling tools -------------------------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from perfeval.data.doccano import annotation_files, doc_from_doccano
-from perfeval.scoring import Alignment, Scores, ValueSpan, align, gold_values, pred_values, score_document
+from perfeval.scoring import Alignment, Normalizer, Scores, ValueSpan, align, gold_values, pred_values, score_document
 from perfeval.types import VALUE_LABELS, Document, Indicator, Record
 
 __all__ = [
@@ -60,9 +60,6 @@ class EvaluationInputError(ValueError):
 
 class Extractor(Protocol):
     def extract(self, text: str, name: str | None = None) -> Document: ...
-
-
-Normalizer = Callable[[str, str], "float | None"]
 
 
 # --- inputs ------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from perfeval.rules.normalize import money_unit, normalize
 from perfeval.types import VALUE_LABELS, VALUE_OF, Document, Record
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "Alignment",
     "VALUE_STRATEGIES",
     "LINK_STRATEGIES",
+    "Normalizer",
     "values_equal",
     "gold_values",
     "pred_values",
@@ -162,13 +164,19 @@ class Counts:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "tp": self.tp, "fp": self.fp, "fn": self.fn}
 
 
-def gold_values(doc: Document, normalizer: Callable[[str, str], float | None] | None = None) -> list[ValueSpan]:
+Normalizer = Callable[[str, str, "str | None"], "float | None"]
+
+
+def gold_values(doc: Document, normalizer: Normalizer | None = None) -> list[ValueSpan]:
     """The gold values of an annotated document, with normalised value and linked indicator.
 
-    ``normalizer(label, span_text)`` gives the gold normalised value; the default is
-    ``perfeval.rules.normalize(label, span_text).value``, with ``None`` where it fails.
-    Call this once per document and reuse the result for every prediction scored
-    against it. Relations other than ``value_of`` are ignored.
+    ``normalizer(label, span_text, implied_unit)`` gives the gold normalised value; the
+    default is ``perfeval.rules.normalize(label, span_text, implied_unit).value``, with
+    ``None`` where it fails. ``implied_unit`` is set for a ``MONEY`` span without a currency
+    unit of its own (执行数 605.58 next to 628.67 万元): the unit of the nearest gold
+    ``MONEY`` span that has one, as a reader would take it from the sentence. Call this once
+    per document and reuse the result for every prediction scored against it. Relations
+    other than ``value_of`` are ignored.
     """
     norm = normalizer or _rules_value
     link: dict[int, Span] = {}
@@ -176,18 +184,21 @@ def gold_values(doc: Document, normalizer: Callable[[str, str], float | None] | 
         if rel.label == VALUE_OF:
             tail = doc.entities[rel.tail]
             link[rel.head] = Span(tail.start, tail.end)
-    return [
-        ValueSpan(e.label, e.start, e.end, norm(e.label, e.text), link.get(i), e.text)
-        for i, e in enumerate(doc.entities)
-        if e.label in VALUE_LABELS
-    ]
+    with_unit = [(e.start, unit) for e in doc.entities if e.label == "MONEY" and (unit := money_unit(e.text))]
+    out = []
+    for i, e in enumerate(doc.entities):
+        if e.label not in VALUE_LABELS:
+            continue
+        implied = None
+        if e.label == "MONEY" and money_unit(e.text) is None and with_unit:
+            implied = min(with_unit, key=lambda su: abs(su[0] - e.start))[1]
+        out.append(ValueSpan(e.label, e.start, e.end, norm(e.label, e.text, implied), link.get(i), e.text))
+    return out
 
 
-def _rules_value(label: str, text: str) -> float | None:
-    from perfeval.rules import normalize
-
+def _rules_value(label: str, text: str, implied_unit: str | None) -> float | None:
     try:
-        value = normalize(label, text).value
+        value = normalize(label, text, implied_unit=implied_unit).value
     except (ValueError, KeyError, IndexError, ArithmeticError):
         return None
     return None if value is None else float(value)

@@ -85,6 +85,7 @@ class PerfevalComponent:
 
 def apply_document(doc: Doc, document: Document) -> Doc:
     """Set ``doc.ents`` and the ``doc._.perfeval_*`` attributes from an extraction of ``doc.text``."""
+    register_extensions()
     spans: dict[int, Span] = {}
     for index, entity in enumerate(document.entities):
         span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")

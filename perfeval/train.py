@@ -93,7 +93,7 @@ def train(
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             optimizer.step()
             schedule.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
             bar.update(1)
             bar.set_postfix(epoch=epoch + 1, loss=f"{np.mean(losses):.4f}")
         scores = {"epoch": epoch + 1, "loss": float(np.mean(losses)) if losses else 0.0}

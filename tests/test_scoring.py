@@ -259,10 +259,10 @@ def test_gold_values_from_an_annotated_document() -> None:
         Entity("COUNT", 29, 32, "13次", "gold"),
     ]
     doc = Document(text, ents, [Relation(1, 0), Relation(3, 2)], name="d")
-    calls: list[tuple[str, str]] = []
+    calls: list[tuple[str, str, str | None]] = []
 
-    def fake(label: str, span: str) -> float | None:
-        calls.append((label, span))
+    def fake(label: str, span: str, implied_unit: str | None) -> float | None:
+        calls.append((label, span, implied_unit))
         return {"MONEY": 20542500.0, "PERCENT": 90.6}.get(label)
 
     assert gold_values(doc, fake) == [
@@ -270,7 +270,14 @@ def test_gold_values_from_an_annotated_document() -> None:
         ValueSpan("PERCENT", 21, 26, 90.6, Span(16, 20), "90.6%"),
         ValueSpan("COUNT", 29, 32, None, None, "13次"),
     ]
-    assert calls == [("MONEY", "2054.25 万元"), ("PERCENT", "90.6%"), ("COUNT", "13次")]
+    assert calls == [("MONEY", "2054.25 万元", None), ("PERCENT", "90.6%", None), ("COUNT", "13次", None)]
+
+
+def test_bare_gold_amount_borrows_the_nearest_money_unit() -> None:
+    text = "项目预算数 628.67 万元，执行数 605.58，另 10 元。"
+    ents = [Entity("MONEY", 6, 15, "628.67 万元"), Entity("MONEY", 20, 26, "605.58"), Entity("MONEY", 29, 33, "10 元")]
+    assert text[20:26] == "605.58" and text[29:33] == "10 元"
+    assert [v.value for v in gold_values(Document(text, ents))] == [6286700.0, 6055800.0, 10.0]
 
 
 def test_pred_values_from_records() -> None:

@@ -27,10 +27,14 @@ def main(
     """perfeval: budget-performance report figures as linked, source-grounded records."""
 
 
+from perfeval.cli.extract import extract_command  # noqa: E402
 from perfeval.cli import annotations  # noqa: E402
 from perfeval.cli.render import render  # noqa: E402
+from perfeval.cli.evaluate import evaluate_command  # noqa: E402
 
 # --- command registration (one line per command module) ---
+app.command("extract")(extract_command)
 app.add_typer(annotations.app, name="annotations")
 app.command("render")(render)
+app.command("evaluate")(evaluate_command)
 # --- end of command registration ---

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
-from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerBase
+from transformers import AutoConfig, AutoModel, PreTrainedTokenizerBase, PreTrainedTokenizerFast
 
 from perfeval.model.config import CONFIG_NAME, MODEL_TYPE, SCHEMA_VERSION, WEIGHTS_NAME, ModelConfig
 from perfeval.model.modeling import PerfevalNetwork
@@ -55,7 +55,7 @@ def read_config(path: Path) -> ModelConfig:
 
 def read_tokenizer(path: Path) -> PreTrainedTokenizerBase:
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        tokenizer = PreTrainedTokenizerFast.from_pretrained(str(path))
     except Exception as err:  # transformers raises many types for unreadable tokenizer files
         raise ModelLoadError(f"model directory {path} has no readable tokenizer ({type(err).__name__}: {err}); re-save or retrain the model") from None
     if not tokenizer.is_fast:

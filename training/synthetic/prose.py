@@ -199,9 +199,12 @@ def p_project_funds(c: Ctx) -> str:
 
 # ------------------------------------------------------------------ outputs (counts)
 
+FILLER_VERBS = {"完成", "开展", "组织", "举办", "召开", "实施", "开设", "采集", "培育"}
+
+
 def count_clause(c: Ctx, item: tuple | None = None) -> str:
     r = c.rng
-    noun, mw, lo, hi, verbs = item or c.pick(c.bank["counts"])
+    noun, mw, lo, hi, verbs = item or c.pick(c.bank["counts"] + ph.GENERIC_COUNTS)
     n = r.randint(lo, hi)
     k = c.k()
     verb = c.pick(verbs)
@@ -212,8 +215,13 @@ def count_clause(c: Ctx, item: tuple | None = None) -> str:
         return f"{q}{verb}{I(noun, k)}{approx}{C(r, n, mw, k)}"
     if form < 0.65:
         return f"{q}{verb}{approx}{C(r, n, mw, k)}{I(noun, k)}"
-    if form < 0.8:
+    if form < 0.8 and verb not in FILLER_VERBS:
         return f"{I(verb + noun, k)}{c.pick(['', '', '数量'])}{c.pick(['', '共', '达', '为'])}{approx}{C(r, n, mw, k)}"
+    if form < 0.8:
+        return f"{q}{verb}{I(noun, k)}{c.pick(['', '达', '共'])}{approx}{C(r, n, mw, k)}"
+    if form < 0.84 and hi >= 100:
+        big = c.pick(["百", "千"] if hi >= 1000 else ["百"])
+        return f"{verb}{c.pick(['近', '上', '逾', ''])}{V('C', big + mw, k)}{I(noun, k)}"
     if form < 0.9 and lo <= 10:
         # Chinese numerals, 近 outside
         return f"{verb}{c.pick(['', '近'])}{C(r, min(n, 99), mw, k, style='cn')}{I(noun, k)}"
@@ -222,7 +230,8 @@ def count_clause(c: Ctx, item: tuple | None = None) -> str:
 
 def p_outputs(c: Ctx) -> str:
     r = c.rng
-    items = r.sample(c.bank["counts"], min(len(c.bank["counts"]), r.randint(2, 5)))
+    pool = c.bank["counts"] + r.sample(ph.GENERIC_COUNTS, 4)
+    items = r.sample(pool, r.randint(2, 6))
     clauses = [count_clause(c, it) for it in items]
     joiners = ["，", "；", "，", "、"]
     s = when(c) + c.pick(["", body(c)]) + clauses[0]

@@ -276,7 +276,8 @@ def dept_table(c: Ctx, style: str) -> str:
         ws = [float(r.choice([2, 3, 5, 5, 10])) for _ in items]
         sw = sum(ws)
         total_w += sw
-        sec_cell = I(sec, sk) + c.pick(["（", "("]) + V("S", f"{sw:g}分", sk) + c.pick(["）", ")"])
+        op, cl = c.pick([("（", "）"), ("(", ")"), ("（", "）")])
+        sec_cell = I(sec, sk) + op + V("S", f"{sw:g}分", sk) + cl
         sub = c.pick(["", "预算管理", "投入管理", "产出", "效果"])
         for j, ((name, kind), wi) in enumerate(zip(items, ws)):
             k = c.k()

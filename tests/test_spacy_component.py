@@ -1,0 +1,166 @@
+"""The ``perfeval`` spaCy component on ``spacy.blank("zh")``."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+import perfeval
+from perfeval.data.spacy import from_spacy_doc
+from perfeval.spacy_component import PerfevalComponent, apply_document
+from perfeval.types import Document, Entity, Indicator, Record, Relation
+
+TEXT = "2023年年度预算 2054.25 万元，全年累计实际开支 1860.77万元，完成预算的 90.6%。"
+
+
+def _worked_example() -> Document:
+    """ANNOTATION.md's worked example, by hand."""
+    parts = [("INDICATOR", "年度预算"), ("MONEY", "2054.25 万元"), ("INDICATOR", "实际开支"),
+             ("MONEY", "1860.77万元"), ("INDICATOR", "完成预算"), ("PERCENT", "90.6%")]
+    entities = [Entity(label, TEXT.index(p), TEXT.index(p) + len(p), p) for label, p in parts]
+    relations = [Relation(1, 0), Relation(3, 2), Relation(5, 4)]
+    records = [
+        Record("MONEY", "2054.25 万元", 10, 20, 20542500, "元", indicator=Indicator("年度预算", 5, 9)),
+    ]
+    return Document(TEXT, entities, relations, records, name="seed")
+
+
+def _ents(doc: Doc) -> list[tuple[str, str]]:
+    return [(e.label_, e.text) for e in doc.ents]
+
+
+def test_factory_is_advertised_as_an_entry_point() -> None:
+    names = {ep.name: ep.value for ep in entry_points(group="spacy_factories")}
+    assert names.get("perfeval") == "perfeval.spacy_component:make_perfeval"
+
+
+def test_add_pipe_works_without_importing_perfeval() -> None:
+    script = (
+        "import json, spacy\n"
+        "nlp = spacy.blank('zh')\n"
+        "nlp.add_pipe('perfeval', config={'rules_only': True})\n"
+        "print(json.dumps([nlp.pipe_names, nlp.config['components']['perfeval']], sort_keys=True))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [["perfeval"], {"factory": "perfeval", "model": None, "rules_only": True}]
+
+
+def test_apply_document_on_char_tokens() -> None:
+    nlp = spacy.blank("zh")
+    doc = apply_document(nlp.make_doc(TEXT), _worked_example())
+    assert _ents(doc) == [("INDICATOR", "年度预算"), ("MONEY", "2054.25 万元"), ("INDICATOR", "实际开支"),
+                          ("MONEY", "1860.77万元"), ("INDICATOR", "完成预算"), ("PERCENT", "90.6%")]
+    assert doc._.perfeval_links[0] == {"value": [10, 20], "indicator": [5, 9], "label": "value_of"}
+    assert len(doc._.perfeval_links) == 3
+    assert doc._.perfeval_records == [r.to_dict() for r in _worked_example().records]
+    assert doc._.perfeval_meta == {"name": "seed", "meta": {}}
+    back = from_spacy_doc(doc)
+    assert [(e.label, e.start, e.end) for e in back.entities] == [(e.label, e.start, e.end) for e in _worked_example().entities]
+    assert [(r.head, r.tail) for r in back.relations] == [(1, 0), (3, 2), (5, 4)]
+
+
+def test_apply_document_expands_to_word_tokens_and_drops_overlaps() -> None:
+    """With a word segmenter a span that cuts a word grows to the word; of two grown spans
+    that overlap the longer stays, and links to the dropped one go with it."""
+    words = ["2023年", "年度预算", " ", "2054.25", " ", "万元", "，", "完成预算的", " ", "90.6%", "。"]
+    nlp = spacy.blank("zh")
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    assert doc.text == "2023年年度预算 2054.25 万元，完成预算的 90.6%。"
+    money, done, percent = doc.text.index("2054.25"), doc.text.index("完成"), doc.text.index("90.6%")
+    document = Document(doc.text, [
+        Entity("INDICATOR", 7, 9, "预算"),  # inside 年度预算
+        Entity("MONEY", money, money + 10, "2054.25 万元"),
+        Entity("INDICATOR", done, done + 2, "完成"),  # inside 完成预算的 ...
+        Entity("INDICATOR", done + 2, done + 4, "预算"),  # ... and so is this one: both grow to 完成预算的
+        Entity("PERCENT", percent, percent + 5, "90.6%"),
+    ], [Relation(1, 0), Relation(4, 3)])
+    apply_document(doc, document)
+    assert _ents(doc) == [("INDICATOR", "年度预算"), ("MONEY", "2054.25 万元"), ("INDICATOR", "完成预算的"), ("PERCENT", "90.6%")]
+    assert doc._.perfeval_links[0] == {"value": [money, money + 10], "indicator": [5, 9], "label": "value_of"}
+    assert doc._.perfeval_links[1]["indicator"] == [done, done + 5]
+
+
+def test_component_pickles_its_config_only() -> None:
+    component = PerfevalComponent("perfeval", model=None, rules_only=True)
+    component.extractor  # loads the extractor
+    blob = pickle.dumps(component)
+    copy = pickle.loads(blob)
+    assert (copy.name, copy.model, copy.rules_only, copy._extractor) == ("perfeval", None, True, None)
+    assert len(blob) < 500
+
+
+def test_pipeline_matches_the_library(rules_nlp: spacy.language.Language) -> None:
+    document = perfeval.load(rules_only=True).extract(TEXT)
+    doc = rules_nlp(TEXT)
+    assert _ents(doc) == [(e.label, e.text) for e in document.entities]
+    assert ("MONEY", "2054.25 万元") in _ents(doc)
+    assert doc._.perfeval_records == [r.to_dict() for r in document.records]
+    assert len(doc._.perfeval_links) == len(document.relations) > 0
+
+
+@pytest.fixture(scope="module")
+def rules_nlp() -> spacy.language.Language:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("perfeval", config={"rules_only": True})
+    return nlp
+
+
+REPORTS = sorted(Path(__file__).parents[1].glob("examples/*.txt"))
+
+
+def _summary(doc: Doc) -> tuple[list[tuple[str, int, int]], list[dict], list[dict]]:  # type: ignore[type-arg]
+    return [(e.label_, e.start_char, e.end_char) for e in doc.ents], doc._.perfeval_links, doc._.perfeval_records
+
+
+@pytest.mark.slow
+def test_pipe_with_two_processes_matches_one(rules_nlp: spacy.language.Language) -> None:
+    texts = [p.read_text(encoding="utf-8")[:3000] for p in REPORTS] + [TEXT]
+    one = [_summary(d) for d in rules_nlp.pipe(texts)]
+    two = [_summary(d) for d in rules_nlp.pipe(texts, n_process=2, batch_size=2)]
+    assert two == one and any(links for _, links, _ in one)
+
+
+def test_saved_pipeline_loads_with_its_config(rules_nlp: spacy.language.Language, tmp_path: Path) -> None:
+    rules_nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.get_pipe("perfeval").rules_only is True
+    assert _summary(loaded(TEXT)) == _summary(rules_nlp(TEXT))
+
+
+def _train_tiny_pkuseg(directory: Path) -> Path:
+    """A pkuseg model trained on a dozen segmented lines (pkuseg's own models are downloads)."""
+    spacy_pkuseg = pytest.importorskip("spacy_pkuseg", reason="spacy-pkuseg is not installed")
+    lines = ["年度 预算 2054.25 万元 ， 完成 预算 的 90.6% 。", "全年 累计 实际 开支 1860.77 万元 。", "召开 常委会 会议 13 次 。"]
+    corpus = directory / "seg.txt"
+    corpus.write_text("\n".join(lines * 4) + "\n", encoding="utf-8")
+    spacy_pkuseg.train(str(corpus), str(corpus), str(directory / "model"), train_iter=1)
+    return directory / "model"
+
+
+def test_pkuseg_segmenter(tmp_path: Path) -> None:
+    model = _train_tiny_pkuseg(tmp_path)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    nlp.tokenizer.initialize(pkuseg_model=str(model))
+    nlp.add_pipe("perfeval", config={"rules_only": True})
+    doc = nlp(TEXT)
+    assert len(doc) < len(TEXT) / 2  # words, not characters
+    assert ("MONEY", "2054.25 万元") in _ents(doc)
+    values = [(r["start"], r["end"]) for r in doc._.perfeval_records]
+    assert values and all(any(e.start_char <= s and t <= e.end_char for e in doc.ents) for s, t in values)
+    ent_spans = {(e.start_char, e.end_char) for e in doc.ents}
+    assert all(tuple(link["value"]) in ent_spans and tuple(link["indicator"]) in ent_spans for link in doc._.perfeval_links)
+
+
+def test_uninitialised_pkuseg_fails_in_the_tokenizer() -> None:
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    nlp.add_pipe("perfeval", config={"rules_only": True})
+    with pytest.raises(ValueError, match="pkuseg"):
+        nlp(TEXT)
