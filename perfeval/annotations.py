@@ -27,6 +27,7 @@ from perfeval.data.doccano import annotation_files, doc_from_doccano, doc_to_doc
 from perfeval.types import INDICATOR, LABELS, VALUE_LABELS, VALUE_OF, Document
 
 Tool = Literal["labelstudio", "doccano"]
+NOT_UTF8 = "not UTF-8 text; save the file as UTF-8"
 
 
 @dataclass(frozen=True)
@@ -186,8 +187,11 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
     result = CheckResult()
     for path in paths:
         for file in annotation_files(path):
-            with open(file, encoding="utf-8") as f:
-                check_lines(f, str(file), result)
+            try:
+                with open(file, encoding="utf-8") as f:
+                    check_lines(f, str(file), result)
+            except UnicodeDecodeError:
+                result.problems.append(Problem(str(file), NOT_UTF8))
     return result
 
 
@@ -209,7 +213,13 @@ class Extractor(Protocol):
     def extract_file(self, path: str | Path) -> Document: ...
 
 
-LABEL_COLOURS = {"MONEY": "#f4a261", "PERCENT": "#2a9d8f", "COUNT": "#e9c46a", "SCORE": "#8ab17d", "INDICATOR": "#7aa6d8"}
+LABEL_COLOURS = {
+    "MONEY": "#f4a261",
+    "PERCENT": "#2a9d8f",
+    "COUNT": "#e9c46a",
+    "SCORE": "#8ab17d",
+    "INDICATOR": "#7aa6d8",
+}
 
 
 def label_config() -> str:
@@ -241,7 +251,8 @@ def labelstudio_task(doc: Document) -> dict[str, Any]:
         {"type": "relation", "from_id": f"e{r.head}", "to_id": f"e{r.tail}", "direction": "right", "labels": [r.label]}
         for r in doc.relations
     ]
-    return {"data": {"text": doc.text, "name": doc.name}, "predictions": [{"model_version": "perfeval", "result": result}]}
+    prediction = {"model_version": "perfeval", "result": result}
+    return {"data": {"text": doc.text, "name": doc.name}, "predictions": [prediction]}
 
 
 def doccano_task(doc: Document) -> dict[str, Any]:
@@ -290,8 +301,8 @@ def _labelstudio_object(task: dict[str, Any]) -> dict[str, Any]:
     for item in annotations[0].get("result", []):
         if item.get("type") == "labels":
             value = item["value"]
-            labels = value.get("labels") or [None]
-            ent = {"id": item["id"], "label": labels[0], "start_offset": value["start"], "end_offset": value["end"]}
+            label = "+".join(value.get("labels") or [])  # anything but one known label is reported
+            ent = {"id": item["id"], "label": label, "start_offset": value["start"], "end_offset": value["end"]}
             if "text" in value:
                 ent["text"] = value["text"]
             entities.append(ent)
@@ -302,7 +313,8 @@ def _labelstudio_object(task: dict[str, Any]) -> dict[str, Any]:
             labels = item.get("labels") or [VALUE_OF]
             relations.append({"id": len(relations) + 1, "from_id": head, "to_id": tail, "type": labels[0]})
     data = task.get("data", {})
-    return {"id": data.get("name") or str(task.get("id")), "text": data.get("text"), "entities": entities, "relations": relations}
+    name = data.get("name") or str(task.get("id"))
+    return {"id": name, "text": data.get("text"), "entities": entities, "relations": relations}
 
 
 def import_labelstudio(export: Any, source: str) -> CheckResult:
@@ -315,11 +327,12 @@ def import_labelstudio(export: Any, source: str) -> CheckResult:
         where = f"{source}: task {number}" + (f" (id {task['id']})" if isinstance(task, dict) and "id" in task else "")
         try:
             obj = _labelstudio_object(task)
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            message = str(err) if isinstance(err, ValueError) else f"not a Label Studio task ({type(err).__name__}: {err})"
-            result.problems.append(Problem(where, message))
-            continue
-        result.add(where, obj)
+        except ValueError as err:
+            result.problems.append(Problem(where, str(err)))
+        except (KeyError, TypeError, AttributeError) as err:
+            result.problems.append(Problem(where, f"not a Label Studio task ({type(err).__name__}: {err})"))
+        else:
+            result.add(where, obj)
     return result
 
 
@@ -334,11 +347,13 @@ def import_doccano(lines: Iterable[str], source: str) -> CheckResult:
 def import_export(path: str | Path, tool: Tool) -> CheckResult:
     """Read a labelling tool's export file and convert it; see :func:`import_labelstudio`, :func:`import_doccano`."""
     path = Path(path)
-    with open(path, encoding="utf-8") as f:
-        if tool == "doccano":
-            return import_doccano(f, str(path))
-        try:
+    try:
+        with open(path, encoding="utf-8") as f:
+            if tool == "doccano":
+                return import_doccano(f, str(path))
             export = json.load(f)
-        except json.JSONDecodeError as err:
-            return CheckResult([Problem(str(path), f"not JSON: {err.msg} (line {err.lineno}, column {err.colno})")])
+    except UnicodeDecodeError:
+        return CheckResult([Problem(str(path), NOT_UTF8)])
+    except json.JSONDecodeError as err:
+        return CheckResult([Problem(str(path), f"not JSON: {err.msg} (line {err.lineno}, column {err.colno})")])
     return import_labelstudio(export, str(path))

@@ -382,7 +382,7 @@ def render_report(evaluation: Evaluation, gold: GoldSet, console: Any, max_error
     s = evaluation.to_dict()
     table = Table(title=f"perfeval evaluation: {s['docs']} documents, {s['value_gold']} gold values, {s['link_gold']} gold links")
     for heading in ("label", "gold", "pred", "P", "R", "F1", "exact F1", "norm F1", "link F1", "strict link F1"):
-        table.add_column(heading, justify="left" if heading == "label" else "right")
+        table.add_column(heading, justify="left" if heading == "label" else "right", no_wrap=True)
     metric = s["per_label_metric"]
     for label in (*VALUE_LABELS, "ALL"):
         if label == "ALL":
@@ -407,17 +407,17 @@ def render_report(evaluation: Evaluation, gold: GoldSet, console: Any, max_error
     total = sum(len(a.errors()) for a in evaluation.alignments.values())
     for name, alignment in evaluation.alignments.items():
         errors = alignment.errors()
-        if not errors:
+        room = len(errors) if max_errors is None else min(len(errors), max_errors - listed)
+        if room <= 0:
             continue
         text = gold.docs[name].text
         console.print(f"\n[bold]{escape(name)}[/] — {len(errors)} to look at")
-        for pair in errors:
-            if max_errors is not None and listed >= max_errors:
-                console.print(f"\n… {total - listed} more errors (raise --max-errors to see them)")
-                return
-            listed += 1
+        for pair in errors[:room]:
             console.print(_error_line(pair, text, escape))
-    if total == 0:
+        listed += room
+    if listed < total:
+        console.print(f"\n… {total - listed} more errors (raise --max-errors to see them)")
+    elif total == 0:
         console.print("\nno errors: every value and link matches exactly")
 
 

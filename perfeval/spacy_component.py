@@ -20,9 +20,10 @@ worker processes, which load their own extractor.
 Alignment: perfeval works on characters, spaCy on tokens. Each entity becomes
 ``doc.char_span(start, end, label, alignment_mode="expand")``: with spaCy's default
 Chinese segmenter (``"char"``: one token per character) spans are exact; with a word
-segmenter (``"pkuseg"``, ``"jieba"``) a span that cuts a word grows to the whole word,
-and where two grown spans then overlap the longer one is kept
-(:func:`spacy.util.filter_spans`). ``doc._.perfeval_links`` uses the offsets of the spans
+segmenter (``"pkuseg"``, ``"jieba"``) a span that cuts a word grows to the whole word;
+entities that grow to the same words become one span, and where grown spans overlap
+otherwise the longer one is kept (:func:`spacy.util.filter_spans`) and links to the
+dropped one are left out. ``doc._.perfeval_links`` uses the offsets of the spans
 in ``doc.ents``, so :func:`perfeval.data.spacy.from_spacy_doc` reads the result back;
 ``doc._.perfeval_records`` keep the exact character offsets of the extraction.
 
@@ -83,17 +84,28 @@ class PerfevalComponent:
         register_extensions()
 
 
-def apply_document(doc: Doc, document: Document) -> Doc:
-    """Set ``doc.ents`` and the ``doc._.perfeval_*`` attributes from an extraction of ``doc.text``."""
-    register_extensions()
-    spans: dict[int, Span] = {}
+def _aligned_spans(doc: Doc, document: Document) -> dict[int, Span]:
+    """Entity index -> its span in ``doc``, grown to token boundaries.
+
+    Entities that grow to the same tokens share one span (the first entity's label);
+    of spans that overlap otherwise, :func:`spacy.util.filter_spans` keeps the longest.
+    """
+    by_tokens: dict[tuple[int, int], Span] = {}
+    token_range: dict[int, tuple[int, int]] = {}
     for index, entity in enumerate(document.entities):
         span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
         if span is not None:
-            spans[index] = span
-    kept = {(s.start, s.end) for s in filter_spans(list(spans.values()))}
-    spans = {i: s for i, s in spans.items() if (s.start, s.end) in kept}
-    doc.ents = sorted(spans.values(), key=lambda s: s.start)
+            token_range[index] = (span.start, span.end)
+            by_tokens.setdefault((span.start, span.end), span)
+    kept = {(span.start, span.end) for span in filter_spans(list(by_tokens.values()))}
+    return {index: by_tokens[tokens] for index, tokens in token_range.items() if tokens in kept}
+
+
+def apply_document(doc: Doc, document: Document) -> Doc:
+    """Set ``doc.ents`` and the ``doc._.perfeval_*`` attributes from an extraction of ``doc.text``."""
+    register_extensions()
+    spans = _aligned_spans(doc, document)
+    doc.ents = sorted({(s.start, s.end): s for s in spans.values()}.values(), key=lambda s: s.start)
     doc._.perfeval_links = [
         {
             "value": [spans[rel.head].start_char, spans[rel.head].end_char],
@@ -101,7 +113,7 @@ def apply_document(doc: Doc, document: Document) -> Doc:
             "label": rel.label,
         }
         for rel in document.relations
-        if rel.head in spans and rel.tail in spans
+        if rel.head in spans and rel.tail in spans and spans[rel.head] is not spans[rel.tail]
     ]
     doc._.perfeval_records = [record.to_dict() for record in document.records]
     doc._.perfeval_meta = {"name": document.name, "meta": document.meta}

@@ -144,6 +144,36 @@ def test_empty_document_renders() -> None:
     assert "".join(_parse(page).text) == "没有数字。\n" and "(no links)" in page
 
 
+REPORT = Path(__file__).parents[1] / "examples" / "000_e314fb277ec6a483.txt"
+
+
+def test_render_command_writes_the_page_of_a_report(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    import perfeval
+    from perfeval.cli.main import app
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["render", str(REPORT), "-o", str(out), "--rules-only"])
+    assert result.exit_code == 0, result.output
+    document = perfeval.load(rules_only=True).extract_file(REPORT)
+    parsed = _parse(out.read_text(encoding="utf-8"))
+    assert "".join(parsed.text) == REPORT.read_text(encoding="utf-8") == document.text
+    assert [(m["data-label"], m["id"]) for m in parsed.marks] == [
+        (e.label, f"pe-e{i}") for i, e in enumerate(document.entities)
+    ]
+    assert f"wrote {out}: {len(document.records)} values" in result.output
+
+
+def test_render_command_reports_a_missing_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from perfeval.cli.main import app
+
+    result = CliRunner().invoke(app, ["render", str(tmp_path / "nope.txt"), "--rules-only"])
+    assert result.exit_code == 1 and "no such file" in result.output
+
+
 # --- the page in a real browser ------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -274,9 +274,8 @@ def test_gold_values_from_an_annotated_document() -> None:
 
 
 def test_bare_gold_amount_borrows_the_nearest_money_unit() -> None:
-    text = "项目预算数 628.67 万元，执行数 605.58，另 10 元。"
-    ents = [Entity("MONEY", 6, 15, "628.67 万元"), Entity("MONEY", 20, 26, "605.58"), Entity("MONEY", 29, 33, "10 元")]
-    assert text[20:26] == "605.58" and text[29:33] == "10 元"
+    text = "项目预算数 628.67 万元，执行数 605.58。其他支出由单位自有资金安排，合计 10 元。"
+    ents = [Entity("MONEY", text.index(s), text.index(s) + len(s), s) for s in ("628.67 万元", "605.58", "10 元")]
     assert [v.value for v in gold_values(Document(text, ents))] == [6286700.0, 6055800.0, 10.0]
 
 

@@ -67,9 +67,9 @@ def test_apply_document_on_char_tokens() -> None:
     assert [(r.head, r.tail) for r in back.relations] == [(1, 0), (3, 2), (5, 4)]
 
 
-def test_apply_document_expands_to_word_tokens_and_drops_overlaps() -> None:
-    """With a word segmenter a span that cuts a word grows to the word; of two grown spans
-    that overlap the longer stays, and links to the dropped one go with it."""
+def test_apply_document_expands_to_word_tokens() -> None:
+    """With a word segmenter a span that cuts a word grows to the word; two entities that
+    grow to the same word become one span, and links to either point at it."""
     words = ["2023年", "年度预算", " ", "2054.25", " ", "万元", "，", "完成预算的", " ", "90.6%", "。"]
     nlp = spacy.blank("zh")
     doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
@@ -86,6 +86,19 @@ def test_apply_document_expands_to_word_tokens_and_drops_overlaps() -> None:
     assert _ents(doc) == [("INDICATOR", "年度预算"), ("MONEY", "2054.25 万元"), ("INDICATOR", "完成预算的"), ("PERCENT", "90.6%")]
     assert doc._.perfeval_links[0] == {"value": [money, money + 10], "indicator": [5, 9], "label": "value_of"}
     assert doc._.perfeval_links[1]["indicator"] == [done, done + 5]
+
+
+def test_apply_document_keeps_the_longer_of_overlapping_spans() -> None:
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc(TEXT)
+    document = Document(TEXT, [
+        Entity("INDICATOR", 5, 9, "年度预算"),
+        Entity("MONEY", 15, 20, "25 万元"),
+        Entity("MONEY", 10, 20, "2054.25 万元"),
+    ], [Relation(1, 0)])
+    apply_document(doc, document)
+    assert _ents(doc) == [("INDICATOR", "年度预算"), ("MONEY", "2054.25 万元")]
+    assert doc._.perfeval_links == []
 
 
 def test_component_pickles_its_config_only() -> None:

@@ -12,8 +12,12 @@ import typer
 
 from perfeval.annotations import CheckResult, Extractor, check_paths, export_tasks, import_export, summary
 from perfeval.data.doccano import write_doccano
+from perfeval.readers import ReadError
 
-app = typer.Typer(help="Check annotation files; export tasks to and import them from labelling tools.", no_args_is_help=True)
+app = typer.Typer(
+    help="Check annotation files; export tasks to and import them from labelling tools.",
+    no_args_is_help=True,
+)
 
 
 class Tool(str, Enum):
@@ -24,6 +28,10 @@ class Tool(str, Enum):
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
+
+
+def _cannot_write(path: Path, err: OSError) -> typer.Exit:
+    return _fail(f"{path}: cannot write ({err.strerror}); check that its folder exists and is writable")
 
 
 def _require_existing(paths: list[Path]) -> None:
@@ -68,9 +76,14 @@ def export_tasks_command(
     _require_existing(reports)
     try:
         extractor = load_extractor(model, rules_only)
+    except Exception as err:  # a model that cannot be loaded: one line, no traceback
+        raise _fail(str(err)) from None
+    try:
         written = export_tasks(reports, extractor, to.value, output)
-    except (OSError, ValueError) as err:
-        raise _fail(f"{err}; check the reports, the model directory and that {output.parent} is writable") from None
+    except ReadError as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _cannot_write(output, err) from None
     for path in written:
         typer.echo(f"wrote {path}")
 
@@ -85,5 +98,8 @@ def import_command(
     _require_existing([export])
     result = import_export(export, tool.value)
     _report(result)
-    write_doccano(result.documents, output)
+    try:
+        write_doccano(result.documents, output)
+    except OSError as err:
+        raise _cannot_write(output, err) from None
     typer.echo(f"wrote {output}: {summary(result.documents)}")

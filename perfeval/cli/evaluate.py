@@ -99,7 +99,10 @@ def evaluate_command(
         return
     from rich.console import Console
 
-    render_report(evaluation, gold_set, Console(highlight=False, soft_wrap=True), max_errors)
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = 120
+    render_report(evaluation, gold_set, console, max_errors)
 
 
 def _load(system: str, model: str | None) -> Any:

@@ -125,12 +125,12 @@ def extract_command(
     """Extract linked, normalised values from reports."""
     err = Console(stderr=True)
     if format is not None and format not in FORMATS:
-        err.print(f"error: unknown --format {format!r}; use one of {', '.join(FORMATS)}", highlight=False)
+        typer.echo(f"error: unknown --format {format!r}; use one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(2)
     try:
         fmt = format or (format_for(output) if output else "table")
     except ValueError as e:
-        err.print(f"error: {e}", highlight=False)
+        typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2)
     inputs, errors = collect_inputs(paths)
     rows: list[dict[str, Any]] = []
@@ -144,17 +144,17 @@ def extract_command(
                 else:
                     extracted += 1
         except Exception as e:  # a model that cannot be loaded: one line, no traceback
-            err.print(f"error: {e}", highlight=False, soft_wrap=True)
+            typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2)
     if output is not None:
         write_rows(rows, output, None if fmt == "table" else fmt)
-        err.print(f"wrote {len(rows)} records from {extracted} file(s) to {output}", highlight=False)
+        typer.echo(f"wrote {len(rows)} records from {extracted} file(s) to {output}", err=True)
     elif fmt == "table":
         print_table(rows, Console())
     else:
         sys.stdout.write(render(rows, fmt))
     if errors:
-        err.print(f"{len(errors)} input(s) failed:", highlight=False)
+        typer.echo(f"{len(errors)} input(s) failed:", err=True)
         for line in errors:
-            err.print(f"error: {line}", highlight=False, soft_wrap=True)
+            typer.echo(f"error: {line}", err=True)
         raise typer.Exit(1)

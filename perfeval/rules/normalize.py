@@ -45,9 +45,15 @@ class Normalized:
     approximate: bool = False
 
 
+_FULLWIDTH_GROUP_COMMA = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+
+
 def same_length_view(text: str) -> str:
-    """``text`` with full-width digits and signs mapped to ASCII; offsets unchanged."""
-    return text.translate(_FULLWIDTH)
+    """``text`` with full-width digits, signs and digit-group commas mapped to ASCII.
+
+    Every replacement is one code point for one, so offsets are unchanged.
+    """
+    return _FULLWIDTH_GROUP_COMMA.sub(",", text.translate(_FULLWIDTH))
 
 
 def _number(s: str) -> float | int | None:
@@ -111,13 +117,14 @@ def normalize(label: str, span_text: str, implied_unit: str | None = None) -> No
     """
     compact = _WHITESPACE.sub("", _PAGE_LINE.sub("", same_length_view(span_text)))
     approximate = "余" in compact or "多" in compact
+    unit = _unit(compact, label, implied_unit)
     if label == "PERCENT" and compact.startswith("百分之"):
         number = _number(compact[3:])
     else:
-        number = _number(compact)
+        written_unit = unit if unit and unit != implied_unit and compact.endswith(unit) else ""
+        number = _number(compact[: len(compact) - len(written_unit)])
     if number is None:
         return Normalized(None, implied_unit or "", approximate)
-    unit = _unit(compact, label, implied_unit)
     if label == "MONEY":
         scale = MONEY_SCALE.get(unit or "")
         if scale is None:

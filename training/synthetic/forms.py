@@ -100,7 +100,7 @@ def money_surface(rng: random.Random, amount_wan: float, unit: str | None = None
     if unit == "万元" and rng.random() < 0.035 and amount_wan >= 1:
         n = int(round(amount_wan))
         if n < 100000:
-            return cn_int(n) + rng.choice(["万元", "万"]) + ("" if rng.random() < 0.8 else "")
+            return cn_int(n) + "万元"
     if unit == "亿元":
         n = num(rng, amount_wan / 10000, rng.choice([2, 2, 4]))
     elif unit == "万元":
@@ -168,7 +168,7 @@ def count_surface(rng: random.Random, n: int, mw: str, style: str | None = None)
             style = "approx"
         elif r < 0.15 and n <= 99:
             style = "cn"
-        elif r < 0.2 and n >= 10000:
+        elif r < 0.4 and n >= 10000:
             style = "wan"
         else:
             style = "plain"

@@ -30,9 +30,9 @@ from forms import page_line  # noqa: E402
 from markup import Block, insert, parse, wrap  # noqa: E402
 
 SEED = 20261122
-N_DOCS = 240
+N_DOCS = 300
 # document plan: (form, share)
-PLAN = [("prose", 0.5), ("table", 0.3), ("long", 0.2)]
+PLAN = [("prose", 0.55), ("table", 0.25), ("long", 0.2)]
 
 
 # ----------------------------------------------------------------------------- layout
@@ -140,6 +140,10 @@ def assemble(c: prose.Ctx, blocks: list[Block], lay: Layout) -> dict:
 
 # ----------------------------------------------------------------------------- documents
 
+def plain_len(markups: list[tuple[str, bool]]) -> int:
+    return sum(len(parse(m, "x").text) for m, _ in markups)
+
+
 def blocks_from(c: prose.Ctx, markups: list[tuple[str, bool]]) -> list[Block]:
     return [parse(m, f"b{i}", wrap=w) for i, (m, w) in enumerate(markups) if m]
 
@@ -162,12 +166,15 @@ def doc_prose(c: prose.Ctx, form_counts: Counter) -> list[tuple[str, bool]]:
         out.append((heading(c, r.choice(["budget", "perf", "score"])), False))
     if r.random() < 0.4:
         out.append((prose.p_negatives(c), True))
-    for g in r.sample(gens, r.randint(1, 3)):
+    target = r.choice([250, 400, 600, 900, 1200, 1500])
+    for g in r.sample(gens, len(gens)):
         m = g(c)
         if r.random() < 0.3:
             m = prose.p_negatives(c) + m
         out.append((m, True))
         form_counts["prose:" + g.__name__] += 1
+        if plain_len(out) >= target * r.uniform(0.6, 1.0):
+            break
     if r.random() < 0.25:
         out.append((prose.p_unlinked(c), True))
     if r.random() < 0.3:
@@ -203,16 +210,34 @@ def doc_long(c: prose.Ctx, style: str) -> list[tuple[str, bool]]:
         out += [(prose.p_project_funds(c), True)]
         if r.random() < 0.5:
             out.append((prose.p_bare_exec(c), True))
+    if r.random() < 0.4:
+        out.append((prose.p_negatives(c), True))
     out.append((heading(c, "perf"), False))
-    out += [(prose.p_outputs(c), True), (prose.p_outcomes(c), True)]
+    for _ in range(r.randint(2, 4)):
+        out.append((prose.p_outputs(c), True))
+        if r.random() < 0.5:
+            out.append((prose.p_filler(c), True))
+    out.append((prose.p_outcomes(c), True))
+    if r.random() < 0.5:
+        out.append((prose.p_outcomes(c), True))
     if r.random() < 0.5:
         out.append((prose.p_indicator_list(c), True))
     if r.random() < 0.4:
         out.append((prose.p_weighted_items(c), True))
+    target = r.randint(3000, 7000)
+    task = 0
+    while plain_len(out) < target * 0.8 and task < 12:
+        task += 1
+        out.append((c.pick([f"任务{prose.cn_int(task)}：", f"{task}.", f"（{prose.cn_int(task)}）", f"重点工作{task}："]) + c.pick(ph.FILLERS) + "。", True))
+        for g in r.sample([prose.p_outputs, prose.p_outcomes, prose.p_indicator_list, prose.p_weighted_items, prose.p_negatives, prose.p_unlinked], r.randint(1, 3)):
+            out.append((g(c), True))
     out.append((heading(c, "score"), False))
     out.append((prose.p_score(c), True))
     out += [(heading(c, "problem"), False), (prose.p_problems(c), True), (heading(c, "measure"), False), (prose.p_measures(c), True)]
     out += doc_table(c, style)
+    if r.random() < 0.25:
+        c.kind, c.project = ("proj" if c.kind == "dept" else "dept"), r.choice(c.bank["projects"])
+        out += doc_table(c, tables.STYLES[(tables.STYLES.index(style) + 1) % len(tables.STYLES)])
     if r.random() < 0.3:
         out.append((c.pick([f"{c.org}\n{c.year + 1}年{r.randint(1, 6)}月{r.randint(1, 28)}日", f"{c.org}\n{c.year + 1}年{r.randint(1, 6)}月"]), False))
     return out

@@ -102,6 +102,7 @@ def inside(block: Block, pos: int, labels: tuple[str, ...] | None = None) -> Spa
 
 
 VALUE_LABELS = ("MONEY", "PERCENT", "COUNT", "SCORE")
+NUMCH = set("0123456789０１２３４５６７８９.．,，")
 
 
 def wrap(block: Block, width: int, sep: str, allow_in_indicator: bool) -> list[int]:
@@ -124,6 +125,11 @@ def wrap(block: Block, width: int, sep: str, allow_in_indicator: bool) -> list[i
                 p = sp.end
                 if p >= line_end - 2:
                     break
+            while p < line_end - 2 and (text[p] in "，。；：、）」”%" or (text[p - 1] in NUMCH and text[p] in NUMCH)):
+                p += 1  # keep closing punctuation on the line; don't split digit runs
+            if inside(block, p) is not None and (not allow_in_indicator or inside(block, p, VALUE_LABELS)):
+                p += 1
+                continue
             points.append(p)
             p += width
         line_start = line_end + 1

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 
 import phrases as ph
-from forms import PP, C, M, P, S, cn_int, pct_surface, rate, score_value, wan
+from forms import PP, C, M, P, S, cn_int, pct_surface, points_surface, rate, score_value, wan
 from markup import I, V
 
 
@@ -116,7 +116,8 @@ def p_income(c: Ctx) -> str:
     other = round(inc - fisc, 2)
     a, b, s1, o = c.k(), c.k(), c.k(), c.k()
     s = f"{when(c)}{I(c.pick(ph.BUDGET_IND['income']), a)}{M(r, inc, a)}，其中{I(c.pick(ph.BUDGET_IND['fiscal']), b)}{M(r, fisc, b)}，"
-    s += f"{I(c.pick(['占总收入', '占收入总额', '占比']), s1)}{c.pick(['的', '', '的'])}{P(r, round(fisc / inc * 100, 2), s1)}；{I(c.pick(ph.BUDGET_IND['other_income']), o)}{M(r, other, o)}。"
+    share = c.pick(['占总收入', '占收入总额', '占比'])
+    s += f"{I(share, s1)}{c.pick(['的', '', '的']) if share != '占比' else c.pick(['', '为'])}{P(r, round(fisc / inc * 100, 2), s1)}；{I(c.pick(ph.BUDGET_IND['other_income']), o)}{M(r, other, o)}。"
     exp = round(inc * r.uniform(0.85, 1.02), 2)
     e = c.k()
     s += f"{I(c.pick(ph.BUDGET_IND['expense']), e)}{M(r, exp, e)}"
@@ -210,18 +211,22 @@ def count_clause(c: Ctx, item: tuple | None = None) -> str:
     verb = c.pick(verbs)
     q = c.pick(["", "", "", "共", "累计", "共计"])
     approx = c.pick(["", "", "", "", "约", "近", "超过"])
+    plain = "plain" if approx else None  # no 约…余 doubling
     form = r.random()
     if form < 0.35:
-        return f"{q}{verb}{I(noun, k)}{approx}{C(r, n, mw, k)}"
+        return f"{q}{verb}{I(noun, k)}{approx}{C(r, n, mw, k, style=plain)}"
     if form < 0.65:
-        return f"{q}{verb}{approx}{C(r, n, mw, k)}{I(noun, k)}"
+        return f"{q}{verb}{approx}{C(r, n, mw, k, style=plain)}{I(noun, k)}"
     if form < 0.8 and verb not in FILLER_VERBS:
-        return f"{I(verb + noun, k)}{c.pick(['', '', '数量'])}{c.pick(['', '共', '达', '为'])}{approx}{C(r, n, mw, k)}"
+        return f"{I(verb + noun, k)}{c.pick(['', '', '数量'])}{'' if approx else c.pick(['', '共', '达', '为'])}{approx}{C(r, n, mw, k, style=plain)}"
     if form < 0.8:
-        return f"{q}{verb}{I(noun, k)}{c.pick(['', '达', '共'])}{approx}{C(r, n, mw, k)}"
+        return f"{q}{verb}{I(noun, k)}{'' if approx else c.pick(['', '达', '共'])}{approx}{C(r, n, mw, k, style=plain)}"
     if form < 0.84 and hi >= 100:
         big = c.pick(["百", "千"] if hi >= 1000 else ["百"])
         return f"{verb}{c.pick(['近', '上', '逾', ''])}{V('C', big + mw, k)}{I(noun, k)}"
+    if form < 0.87:
+        t = max(lo, int(n * r.uniform(0.7, 1.0)))
+        return f"{I(noun, k)}{c.pick(['目标值', '年度目标', '计划'])}{c.pick(['≥', '不少于', '≥', '='])}{C(r, t, mw, k, style='plain')}，实际完成{C(r, n, mw, k, style='plain')}"
     if form < 0.9 and lo <= 10:
         # Chinese numerals, 近 outside
         return f"{verb}{c.pick(['', '近'])}{C(r, min(n, 99), mw, k, style='cn')}{I(noun, k)}"
@@ -262,7 +267,10 @@ def rate_clause(c: Ctx, item: tuple | None = None) -> str:
     name, lo, hi = item or c.pick(c.bank["rates"] + ph.GENERIC_RATES)
     x = rate(r, lo, hi)
     k = c.k()
-    target = float(r.choice([80, 85, 90, 95, 98, 100])) if hi > 50 else float(r.randint(int(lo), int(hi)))
+    if hi > 50:
+        target = float(r.choice([t for t in (80, 85, 90, 95, 98, 100) if t <= max(x, 80)]))
+    else:
+        target = float(r.randint(int(lo), int(hi)))
     form = r.random()
     if form < 0.25:
         return f"{I(name, k)}{c.pick(['达到', '达', '为', ''])}{P(r, x, k)}{c.pick(['', '', '以上'])}"
@@ -273,8 +281,10 @@ def rate_clause(c: Ctx, item: tuple | None = None) -> str:
     if form < 0.7:
         pts = round(r.uniform(0.1, 8), 2)
         k2 = c.k()
+        if r.random() < 0.3:
+            return f"{I(name, k)}{P(r, x, k)}，{I(c.pick(['同比变动', '较上年变化', '同比增减']), k2)}{c.pick(['', '为'])}{V('P', '-' + (points_surface(r, pts) if r.random() < 0.5 else pct_surface(r, pts, False)), k2)}"
         return f"{I(name, k)}{P(r, x, k)}，{I(c.pick(['同比提高', '较上年提高', '同比提升', '同比下降']), k2)}{PP(r, pts, k2)}"
-    if form < 0.8:
+    if form < 0.73:
         return f"{I(name, k)}{c.pick(['保持在', '达'])}{V('P', '百分之' + cn_int(int(x)), k)}"
     if form < 0.9:
         return f"{c.pick(['经问卷调查，', '通过第三方调查，', ''])}{I(name, k)}{c.pick(['为', '达'])}{P(r, x, k)}，{c.pick(['完成年度目标', '达到预期目标', '较好完成目标'])}"
@@ -313,15 +323,21 @@ def p_weighted_items(c: Ctx) -> str:
     out = []
     items = r.sample([("预算执行率", 10), ("资金到位率", 5), ("绩效目标完成率", 20), ("预算编制准确率", 5),
                       ("资产管理规范性", 5), ("政府采购执行率", 5), ("结转结余率", 5), ("服务对象满意度", 10)], r.randint(2, 4))
+    if r.random() < 0.45:
+        sec, lo, hi = c.pick(ph.SECTIONS_DEPT if c.kind == "dept" else ph.SECTIONS_PROJ)
+        sk = c.k()
+        op, cl = c.pick([("（", "）"), ("(", ")")])
+        out.append(f"{c.pick(['（一）', '（二）', '一、', '二、', '（三）'])}{I(sec, sk)}{op}{S(r, float(sum(w for _, w in items)), sk)}{cl}")
     for i, (name, w) in enumerate(items, 1):
         k = c.k()
         got = round(w * r.uniform(0.6, 1.0), 1) if r.random() < 0.6 else float(w)
         head = c.pick([f"{i}.", f"（{cn_int(i)}）", f"{i}、"])
-        s = f"{head}{I(name, k)}{c.pick(['（', '('])}{S(r, w, k)}{c.pick(['）', ')'])}{c.pick(['。', '：', ''])}"
+        op, cl = c.pick([("（", "）"), ("(", ")"), ("（", "）")])
+        s = f"{head}{I(name, k)}{op}{S(r, w, k)}{cl}{c.pick(['。', '：', ''])}"
         if name.endswith("率"):
-            x = rate(r, 70, 100)
+            x = rate(r, 70, 100) if name != "结转结余率" else round(r.uniform(0, 12), 2)
             s += f"{c.pick(['实际完成', '全年', '该指标'])}{P(r, x, k)}，"
-        s += c.pick([f"得{S(r, got, k)}。", f"得分{S(r, got, k)}。", f"本项得{S(r, got, k)}。", f"扣{V('S', f'{w - got:g}分')}，得{S(r, got, k)}。" if got < w else f"得满分{S(r, got, k)}。"])
+        s += c.pick([f"得{S(r, got, k)}。", f"得分{S(r, got, k)}。", f"得分为{S(r, got, k)}。", f"本项得{S(r, got, k)}。", f"扣{V('S', f'{w - got:g}分')}，得{S(r, got, k)}。" if got < w else f"得满分{S(r, got, k)}。"])
         out.append(s)
     return "\n".join(out)
 

@@ -15,7 +15,7 @@ import random
 import phrases as ph
 from forms import count_surface, fullwidth, num, pct_number, rate, wan
 from markup import I, V
-from prose import Ctx
+from prose import FILLER_VERBS, Ctx
 
 STYLES = ("cell", "pipe", "space", "tab", "md")
 
@@ -97,7 +97,8 @@ def indicator_rows(c: Ctx, n: int) -> list[tuple[str, str, str, str, float, floa
     for noun, mw, lo, hi, verbs in counts:
         t = r.randint(lo, hi)
         a = int(t * r.uniform(0.95, 1.3))
-        name = c.pick([noun, c.pick(verbs) + noun, noun + "数量", noun + "数"])
+        verb = c.pick(verbs)
+        name = c.pick([noun, noun + "数量", noun + "数"] + ([] if verb in FILLER_VERBS else [verb + noun]))
         out.append(("产出指标", "数量指标", name, "count", float(t), float(a), mw, c.pick(["≥", "≥", "", "=", "不少于"])))
     rates = r.sample(c.bank["rates"] + ph.GENERIC_RATES, min(n - len(out), 6))
     for name, lo, hi in rates:
@@ -246,10 +247,12 @@ def dept_table(c: Ctx, style: str) -> str:
     rows.append(["部门名称", c.org])
     cols = {n: c.k() for n in ("a", "b", "e", "rt")}
     pct_head = r.random() < 0.6
-    head = [c.pick(["预算执行情况（万元）", "预算执行情况(万元)", "资金情况（万元）"]),
-            I(c.pick(["年初预算数", "年初预算"]), cols["a"]),
-            I(c.pick(["调整后预算数", "全年预算数（A）", "全年预算数"]), cols["b"]),
-            I(c.pick(["预算执行数", "全年执行数（B）", "实际支出数"]), cols["e"]),
+    where = c.pick(["corner", "corner", "column", "cell"])  # where the money unit is written
+    ucol = c.pick(["（万元）", "(万元)"]) if where == "column" else ""
+    head = [c.pick(["预算执行情况（万元）", "预算执行情况(万元)", "资金情况（万元）"]) if where == "corner" else c.pick(["预算执行情况", "资金来源", "项目"]),
+            I(c.pick(["年初预算数", "年初预算"]), cols["a"]) + ucol,
+            I(c.pick(["调整后预算数", "全年预算数", "全年预算数"]), cols["b"]) + c.pick(["", "（A）"]) + ucol,
+            I(c.pick(["预算执行数", "全年执行数", "实际支出数"]), cols["e"]) + c.pick(["", "（B）"]) + ucol,
             (I("预算执行率", cols["rt"]) + c.pick(["(%)", "（%）", "（B/A）(%)"])) if pct_head else I(c.pick(["预算执行率", "执行率（B/A）"]), cols["rt"])]
     rows.append(head)
     tb = wan(r, 100, 60000)
@@ -262,7 +265,8 @@ def dept_table(c: Ctx, style: str) -> str:
         b = round(a * r.uniform(0.95, 1.2), 2)
         e = round(b * r.uniform(0.8, 1.0), 2)
         er = round(e / b * 100, 2)
-        rows.append([label, V("M", bare(r, a), cols["a"]), V("M", bare(r, b), cols["b"]), V("M", bare(r, e), cols["e"]),
+        u = c.pick(["万元", " 万元"]) if where == "cell" else ""
+        rows.append([label, V("M", bare(r, a) + u, cols["a"]), V("M", bare(r, b) + u, cols["b"]), V("M", bare(r, e) + u, cols["e"]),
                      V("P", pct_number(r, er) + ("" if pct_head else c.pick(["%", "％"])), cols["rt"])])
     rows.append(["一级指标", "二级指标", "三级指标", "分值", c.pick(["指标值", "年度目标值", "目标值"]), "实际完成值", "得分", c.pick(["", "扣分原因"])])
     total_w = 0.0
@@ -302,5 +306,5 @@ def dept_table(c: Ctx, style: str) -> str:
             rows.append([first, sub if j == 0 else "", I(maybe_break(r, name, style), k), V("S", score_cell(r, wi), k), tcell, acell,
                          V("S", score_cell(r, gi), k), "" if gi == wi else c.pick(["执行进度偏慢", "个别指标未达标", "扣分"])])
     tk = c.k()
-    rows.append([I(c.pick(["合计", "总分"]), tk), "", "", V("S", score_cell(r, total_w), tk), "", "", V("S", score_cell(r, round(total_g, 2)), tk)])
+    rows.append([I(c.pick(["总分", "总得分", "总计"]), tk), "", "", V("S", score_cell(r, total_w), tk), "", "", V("S", score_cell(r, round(total_g, 2)), tk)])
     return render(rows, style, r)

@@ -1,0 +1,3 @@
+from perfeval.cli.main import app
+
+app(prog_name="perfeval")

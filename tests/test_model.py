@@ -1,0 +1,204 @@
+"""The model layer: overfitting, save/load, windows, link decoding, loading errors, base encoders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from perfeval.model import ModelLoadError, PerfevalModel
+from perfeval.model.decoding import decode_links
+from perfeval.model.windows import plan_windows
+from perfeval.train import train
+from perfeval.types import Document, Entity, Relation
+
+TINY = {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64, "max_position_embeddings": 130}
+
+
+def annotated(text: str, spans: list[tuple[str, str]], links: list[tuple[int, int]], name: str) -> Document:
+    """A gold document from ``(label, substring)`` spans (first occurrence after the previous span)."""
+    entities, cursor = [], 0
+    for label, sub in spans:
+        start = text.index(sub, cursor)
+        entities.append(Entity(label, start, start + len(sub), sub, source="gold"))
+        cursor = start + len(sub)
+    relations = [Relation(h, t, source="gold") for h, t in links]
+    return Document(text=text, entities=entities, relations=relations, name=name, meta={"synthetic": False})
+
+
+DOCS = [
+    annotated(
+        "2023年年度预算 2054.25 万元，全年累计实际开支 1860.77万元，完成预算的 90.6%。",
+        [("INDICATOR", "年度预算"), ("MONEY", "2054.25 万元"), ("INDICATOR", "实际开支"), ("MONEY", "1860.77万元"),
+         ("INDICATOR", "完成预算"), ("PERCENT", "90.6%")],
+        [(1, 0), (3, 2), (5, 4)],
+        "prose",
+    ),
+    annotated(
+        "召开常委会会议 13次，任免国家机关工作人员 119 名。\n自评结果为 98.1分。",
+        [("INDICATOR", "常委会会议"), ("COUNT", "13次"), ("INDICATOR", "任免国家机关工作人员"), ("COUNT", "119 名"),
+         ("SCORE", "98.1分")],
+        [(1, 0), (3, 2)],
+        "counts",
+    ),
+    annotated(
+        "三级指标|指标值|得分\n预算执行率|100%|10分\n",
+        [("INDICATOR", "预算执行率"), ("PERCENT", "100%"), ("SCORE", "10分")],
+        [(1, 0), (2, 0)],
+        "table",
+    ),
+]
+
+
+def as_tuples(doc_or_pred: Document | object) -> tuple[list[tuple], list[tuple]]:
+    ents = doc_or_pred.entities  # type: ignore[attr-defined]
+    rels = doc_or_pred.relations  # type: ignore[attr-defined]
+    return [(e.label, e.start, e.end, e.text) for e in ents], sorted((r.head, r.tail) for r in rels)
+
+
+@pytest.fixture(scope="module")
+def overfit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    torch.set_num_threads(1)
+    out = tmp_path_factory.mktemp("overfit") / "model"
+    return train(DOCS, out, epochs=100, seed=0, lr=5e-3, batch_size=3, encoder=TINY, use_rule_features=False, progress=False)
+
+
+def test_overfits_inline_documents(overfit: Path) -> None:
+    model = PerfevalModel.from_pretrained(overfit)
+    for doc in DOCS:
+        pred = model.predict(doc.text)
+        assert as_tuples(pred) == as_tuples(doc)
+        assert all(e.source == "model" and 0.0 <= e.confidence <= 1.0 for e in pred.entities)
+        assert all(r.source == "model" and 0.0 <= r.confidence <= 1.0 for r in pred.relations)
+
+
+def test_save_load_round_trip_gives_identical_predictions(overfit: Path, tmp_path: Path) -> None:
+    model = PerfevalModel.from_pretrained(overfit)
+    again = PerfevalModel.from_pretrained(model.save_pretrained(tmp_path / "copy"))
+    for doc in DOCS:
+        a, b = model.predict(doc.text), again.predict(doc.text)
+        assert a == b
+    assert (tmp_path / "copy" / "README.md").read_text(encoding="utf-8").startswith("# perfeval model")
+
+
+def test_values_get_at_most_one_link_and_may_stay_unlinked(overfit: Path) -> None:
+    model = PerfevalModel.from_pretrained(overfit)
+    text = DOCS[1].text + DOCS[0].text + DOCS[2].text
+    pred = model.predict(text)
+    heads = [r.head for r in pred.relations]
+    assert len(heads) == len(set(heads))
+    assert all(pred.entities[r.head].is_value and pred.entities[r.tail].label == "INDICATOR" for r in pred.relations)
+    alone = model.predict(DOCS[1].text)
+    score = next(i for i, e in enumerate(alone.entities) if e.text == "98.1分")
+    assert score not in [r.head for r in alone.relations]
+
+
+def test_decode_links_argmax_with_no_link_column() -> None:
+    assert decode_links(torch.tensor([2.0, 0.5, 1.0]), [7, 9]) == (None, pytest.approx(0.6285, abs=1e-3))
+    target, confidence = decode_links(torch.tensor([0.0, 0.5, 3.0]), [7, 9])
+    assert target == 9 and 0.5 < confidence <= 1.0
+    assert decode_links(torch.tensor([0.0]), [])[0] is None
+
+
+def test_windows_cover_every_token_once_by_its_most_central_window() -> None:
+    windows = plan_windows(1000, 100, 30)
+    owned = [t for w in windows for t in range(w.own_start, w.own_end)]
+    assert owned == list(range(1000))
+    for w in windows:
+        assert w.start <= w.own_start < w.own_end <= w.end and w.end - w.start == 100
+    for left, right in zip(windows, windows[1:]):
+        boundary = left.own_end
+        assert min(boundary - 1 - left.start, left.end - boundary) >= min(boundary - 1 - right.start, right.end - boundary) - 1
+    assert plan_windows(5, 100, 30) == [plan_windows(5, 100, 30)[0]]
+
+
+def test_entity_straddling_a_window_edge_is_kept_whole(overfit: Path) -> None:
+    model = PerfevalModel.from_pretrained(overfit)
+    text = "".join(doc.text for doc in DOCS) * 3
+    whole = model.predict(text)
+    model.config.window_tokens, model.config.window_overlap = 24, 8
+    windowed = model.predict(text)
+    n_tokens = len(model.inputs(text).encoded)
+    windows = plan_windows(n_tokens, 24, 8)
+    assert len(windows) > 10
+    enc = model.inputs(text).encoded
+    edges = {enc.offsets[w.own_end][0] for w in windows[:-1]}
+    straddling = [e for e in windowed.entities if any(e.start < edge < e.end for edge in edges)]
+    assert straddling, "the test text must put some entity across a window edge"
+    for e in windowed.entities:
+        assert text[e.start : e.end] == e.text
+    gold_spans = {(e.label, e.text) for doc in DOCS for e in doc.entities}
+    assert all((e.label, e.text) in gold_spans for e in straddling)
+    assert len(windowed.entities) == len(whole.entities)
+
+
+@pytest.mark.slow
+def test_one_megabyte_text(overfit: Path) -> None:
+    model = PerfevalModel.from_pretrained(overfit)
+    unit = "".join(doc.text for doc in DOCS) + "- 4 -\n\n"
+    text = unit * (1_000_000 // len(unit.encode("utf-8")) + 1)
+    pred = model.predict(text)
+    assert len(pred.entities) > 1000
+    assert all(text[e.start : e.end] == e.text for e in pred.entities)
+    assert all(a.end <= b.start for a, b in zip(pred.entities, pred.entities[1:]))
+
+
+# --- loading errors -------------------------------------------------------------------------
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    dst.mkdir()
+    for f in src.iterdir():
+        (dst / f.name).write_bytes(f.read_bytes())
+    return dst
+
+
+def _load_error(path: Path) -> str:
+    with pytest.raises(ModelLoadError) as info:
+        PerfevalModel.from_pretrained(path)
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    return message
+
+
+def test_missing_directory(tmp_path: Path) -> None:
+    assert "does not exist" in _load_error(tmp_path / "nowhere")
+
+
+def test_incomplete_directories(overfit: Path, tmp_path: Path) -> None:
+    no_config = _copy(overfit, tmp_path / "a")
+    (no_config / "config.json").unlink()
+    assert "config.json is missing" in _load_error(no_config)
+    no_weights = _copy(overfit, tmp_path / "b")
+    (no_weights / "model.safetensors").unlink()
+    assert "model.safetensors is missing" in _load_error(no_weights)
+    no_tokenizer = _copy(overfit, tmp_path / "c")
+    (no_tokenizer / "tokenizer.json").unlink()
+    assert "tokenizer" in _load_error(no_tokenizer)
+
+
+def test_corrupt_directories(overfit: Path, tmp_path: Path) -> None:
+    bad_json = _copy(overfit, tmp_path / "a")
+    (bad_json / "config.json").write_text("{not json", encoding="utf-8")
+    assert "not valid JSON" in _load_error(bad_json)
+    bad_weights = _copy(overfit, tmp_path / "b")
+    (bad_weights / "model.safetensors").write_bytes(b"\x00garbage" * 10)
+    assert "cannot be read" in _load_error(bad_weights)
+    mismatched = _copy(overfit, tmp_path / "c")
+    config = json.loads((mismatched / "config.json").read_text(encoding="utf-8"))
+    config["span_dim"] = 7
+    (mismatched / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert "does not fit" in _load_error(mismatched)
+
+
+def test_incompatible_schema_and_plain_encoder(overfit: Path, tmp_path: Path) -> None:
+    future = _copy(overfit, tmp_path / "a")
+    config = json.loads((future / "config.json").read_text(encoding="utf-8"))
+    config["schema_version"] = 99
+    (future / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert "schema version 99" in _load_error(future)
+    encoder = _copy(overfit, tmp_path / "b")
+    (encoder / "config.json").write_text(json.dumps(config["encoder"]), encoding="utf-8")
+    assert "--base-model" in _load_error(encoder)

@@ -1,0 +1,106 @@
+"""The value grammar: each rule's positive and negative cases (ANNOTATION.md section 2)."""
+
+import pytest
+
+from perfeval.rules import find_values
+
+
+def spans(text):
+    return [(v.label, text[v.start:v.end]) for v in find_values(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("年度预算 2054.25 万元", [("MONEY", "2054.25 万元")]),
+        ("工资福利费用 1,519.36\n\n万元，", [("MONEY", "1,519.36\n\n万元")]),
+        ("总额３，０８９.８万元", [("MONEY", "３，０８９.８万元")]),
+        ("共３，１５次", [("COUNT", "１５次")]),  # not a digit group: a clause comma
+        ("总额３０８９.８万元", [("MONEY", "３０８９.８万元")]),
+        ("投资 1.2亿元，其中 350千元、800元", [("MONEY", "1.2亿元"), ("MONEY", "350千元"), ("MONEY", "800元")]),
+        ("完成预算的 90.6%。", [("PERCENT", "90.6%")]),
+        ("满意度９５％", [("PERCENT", "９５％")]),
+        ("较去年提高 13.%，", [("PERCENT", "13.%")]),
+        ("提高 2.64个百分点", [("PERCENT", "2.64个百分点")]),
+        ("达到百分之九十五", [("PERCENT", "百分之九十五")]),
+        ("召开常委会会议 13次", [("COUNT", "13次")]),
+        ("任免国家机关工作人员 119 名", [("COUNT", "119 名")]),
+        ("收集反馈意见建议 100余条", [("COUNT", "100余条")]),
+        ("各类综合性文稿350多篇", [("COUNT", "350多篇")]),
+        ("抓实十件民生实事", [("COUNT", "十件")]),
+        ("服务 1.2万人次", [("COUNT", "1.2万人次")]),
+        ("自评结果为 98.1分，", [("SCORE", "98.1分")]),
+        ("预算执行情况（10分）", [("SCORE", "10分")]),
+        ("会议 1\n\n- 4 -\n\n次", [("COUNT", "1\n\n- 4 -\n\n次")]),
+    ],
+)
+def test_values_found(text, expected):
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "区十七届人大三次会议代表议案",  # a meeting's name
+        "根据《代表法》第三十七条规定",
+        "全面落实省“1310”具体部署",
+        "督办12345市民热线工单",
+        "指标1，选举任务",
+        "任务 3：年初目标",
+        " 附件 2\n",
+        "筹划开展庆祝建党 102周年活动",
+        "坚决做到两个维护，争创四个机关",
+        "一步一个脚印推动理论学习",
+        "1.在本行政区域内",
+        "（一）部门职能",
+        "联系电话：020-83123456",
+        "\n- 4 -\n",
+        "2023年5月12日",
+        "全天24小时联系代表",
+        "新建场地 1000㎡",
+        "“十四五”规划",
+        "形成了《人大常委会千家民营企业调研报告》",
+        "落实中央八项规定精神",
+    ],
+)
+def test_not_values(text):
+    assert spans(text) == []
+
+
+def test_implied_money_unit_from_sibling():
+    text = "项目预算数 628.67 万元，执行数\n\n605.58，项目支出完成率 96.33%"
+    found = find_values(text)
+    bare = next(v for v in found if text[v.start:v.end] == "605.58")
+    assert (bare.label, bare.value, bare.unit) == ("MONEY", 6055800, "元")
+
+
+def test_bare_number_without_money_sibling_is_not_a_value():
+    assert spans("执行数 605.58，情况良好") == []
+
+
+def test_count_implied_by_counted_word():
+    found = find_values("安全保障事故发生次数为0。")
+    assert [(v.label, v.value, v.unit) for v in found] == [("COUNT", 0, "次")]
+
+
+@pytest.mark.parametrize(
+    "text, qualifier, approximate",
+    [
+        ("覆盖面达90%以上", "以上", False),
+        ("执行率超过 95%", "超过", False),
+        ("满意度≥90%", "≥", False),
+        ("满意度不低于 85%", "不低于", False),
+        ("接收来文约2860件", None, True),
+        ("调研近20次", None, True),
+        ("会议30次左右", None, True),
+    ],
+)
+def test_qualifiers_stay_outside(text, qualifier, approximate):
+    (v,) = find_values(text)
+    assert text[v.start:v.end][0].isdigit()
+    assert (v.qualifier, v.approximate) == (qualifier, approximate)
+
+
+def test_skip_spans_are_ignored():
+    text = "页眉 12次\n正文 13次"
+    assert [text[v.start:v.end] for v in find_values(text, skip=[(0, 6)])] == ["13次"]
