@@ -71,6 +71,10 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _has_span(ent: Any) -> bool:
+    return isinstance(ent, dict) and "id" in ent and _is_int(ent.get("start_offset")) and _is_int(ent.get("end_offset"))
+
+
 def _describe(ent: dict[str, Any]) -> str:
     return f"entity {ent.get('id')} ({ent.get('label')} {ent.get('start_offset')}-{ent.get('end_offset')})"
 
@@ -78,7 +82,7 @@ def _describe(ent: dict[str, Any]) -> str:
 def _check_entity(ent: Any, text: str) -> list[str]:
     if not isinstance(ent, dict) or "id" not in ent:
         return [f"entity without an id: {ent!r}"]
-    if not (_is_int(ent.get("start_offset")) and _is_int(ent.get("end_offset"))):
+    if not _has_span(ent):
         return [f"{_describe(ent)}: start_offset and end_offset must be integers"]
     start, end, label = ent["start_offset"], ent["end_offset"], ent.get("label")
     problems = []
@@ -149,13 +153,8 @@ def check_object(obj: Any) -> list[str]:
         return ["document without a text"]
     if not isinstance(entities, list) or not isinstance(relations, list):
         return ["entities and relations must be lists"]
-    problems = []
-    sound = []
-    for ent in entities:
-        found = _check_entity(ent, text)
-        problems += found
-        if isinstance(ent, dict) and _is_int(ent.get("start_offset")) and _is_int(ent.get("end_offset")):
-            sound.append(ent)
+    problems = [message for ent in entities for message in _check_entity(ent, text)]
+    sound = [e for e in entities if _has_span(e)]  # entities that later checks can read
     problems += _duplicate_ids(sound, "entity")
     problems += _overlaps(sound, len(text))
     problems += _duplicate_ids([r for r in relations if isinstance(r, dict) and "id" in r], "relation")

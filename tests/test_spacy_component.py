@@ -141,6 +141,23 @@ def test_pipe_with_two_processes_matches_one(rules_nlp: spacy.language.Language)
     assert two == one and any(links for _, links, _ in one)
 
 
+@pytest.mark.slow
+def test_pipe_with_two_spawned_processes() -> None:
+    """Under ``spawn`` (macOS, Windows) the component travels to the workers as a pickle."""
+    script = (
+        "import json, multiprocessing, spacy\n"
+        "multiprocessing.set_start_method('spawn')\n"
+        "nlp = spacy.blank('zh')\n"
+        "nlp.add_pipe('perfeval', config={'rules_only': True})\n"
+        f"texts = [{TEXT!r}] * 4\n"
+        "docs = list(nlp.pipe(texts, n_process=2, batch_size=1))\n"
+        "print(json.dumps([[(e.label_, e.text) for e in d.ents] for d in docs], ensure_ascii=False))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120).stdout
+    ents = json.loads(out)
+    assert len(ents) == 4 and all(e == ents[0] for e in ents) and ["MONEY", "2054.25 万元"] in ents[0]
+
+
 def test_saved_pipeline_loads_with_its_config(rules_nlp: spacy.language.Language, tmp_path: Path) -> None:
     rules_nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")

@@ -108,7 +108,11 @@ def evaluate_command(
 def _load(system: str, model: str | None) -> Any:
     try:
         return load_system(system, model)
-    except (OSError, ValueError) as err:
+    except Exception as err:
+        from perfeval.model import ModelLoadError
+
+        if not isinstance(err, (OSError, ValueError, ModelLoadError)):
+            raise
         raise EvaluationInputError(f"{model or 'the default model'}: cannot load the {system} extractor ({err})") from err
 
 

@@ -102,13 +102,14 @@ def _run(inputs: list[str], model: Optional[str], rules_only: bool, jobs: int, c
 
 
 def print_table(rows: list[dict[str, Any]], console: Console) -> None:
+    several = len({r["doc"] for r in rows}) > 1
     table = Table(show_lines=False)
-    for column in ("doc", "type", "text", "value", "unit", "indicator", "source", "conf"):
+    for column in ("doc",) * several + ("type", "text", "value", "unit", "indicator", "source", "conf"):
         table.add_column(column, justify="right" if column in ("value", "conf") else "left", overflow="fold")
     for r in rows:
         indicator = r["indicator"]["text"] if r["indicator"] else ""
         table.add_row(
-            r["doc"], r["type"], r["text"].replace("\n", "⏎"), f"{r['value']:,}" if r["value"] is not None else "",
+            *(r["doc"],) * several, r["type"], r["text"].replace("\n", "⏎"), f"{r['value']:,}" if r["value"] is not None else "",
             r["unit"], indicator.replace("\n", "⏎"), r["source"], f"{r['confidence']:.2f}",
         )
     console.print(table)

@@ -18,6 +18,7 @@ from perfeval.model.config import CONFIG_NAME, MODEL_TYPE, SCHEMA_VERSION, WEIGH
 from perfeval.model.modeling import PerfevalNetwork
 
 CARD_NAME = "README.md"
+TOKENIZER_NAME = "tokenizer.json"
 
 
 class ModelLoadError(Exception):
@@ -35,7 +36,7 @@ def read_config(path: Path) -> ModelConfig:
     try:
         obj = json.loads(file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ModelLoadError(f"model directory {path} is corrupt: {CONFIG_NAME} is not valid JSON ({err}); re-save or retrain the model") from None
+        raise ModelLoadError(f"model directory {path} is corrupt: {CONFIG_NAME} is not valid JSON ({_one_line(err)}); re-save or retrain the model") from None
     if not isinstance(obj, dict) or obj.get("model_type") != MODEL_TYPE:
         kind = obj.get("model_type") if isinstance(obj, dict) else None
         raise ModelLoadError(
@@ -50,14 +51,20 @@ def read_config(path: Path) -> ModelConfig:
     try:
         return ModelConfig.from_dict(obj)
     except (KeyError, TypeError) as err:
-        raise ModelLoadError(f"model directory {path} is corrupt: {CONFIG_NAME} lacks or mistypes {err}; re-save or retrain the model") from None
+        raise ModelLoadError(f"model directory {path} is corrupt: {CONFIG_NAME} lacks or mistypes {_one_line(err)}; re-save or retrain the model") from None
+
+
+def _one_line(err: Exception) -> str:
+    return f"{type(err).__name__}: " + " ".join(str(err).split())[:300]
 
 
 def read_tokenizer(path: Path) -> PreTrainedTokenizerBase:
+    if not (path / TOKENIZER_NAME).is_file():
+        raise ModelLoadError(f"model directory {path} is incomplete: {TOKENIZER_NAME} is missing; re-save or retrain the model")
     try:
         tokenizer = PreTrainedTokenizerFast.from_pretrained(str(path))
     except Exception as err:  # transformers raises many types for unreadable tokenizer files
-        raise ModelLoadError(f"model directory {path} has no readable tokenizer ({type(err).__name__}: {err}); re-save or retrain the model") from None
+        raise ModelLoadError(f"model directory {path} has an unreadable tokenizer ({_one_line(err)}); re-save or retrain the model") from None
     if not tokenizer.is_fast:
         raise ModelLoadError(f"model directory {path} holds a slow tokenizer; perfeval needs a fast tokenizer (tokenizer.json) for exact offsets")
     return tokenizer
@@ -70,7 +77,7 @@ def build_network(config: ModelConfig, path: Path | None = None) -> PerfevalNetw
         encoder_config = AutoConfig.for_model(settings.pop("model_type"), **settings)
         encoder = AutoModel.from_config(encoder_config)
     except (KeyError, ValueError, TypeError) as err:
-        raise ModelLoadError(f"model directory {path}: cannot build the encoder from {CONFIG_NAME} ({err}); retrain the model") from None
+        raise ModelLoadError(f"model directory {path}: cannot build the encoder from {CONFIG_NAME} ({_one_line(err)}); retrain the model") from None
     return PerfevalNetwork(config, encoder)
 
 
@@ -81,7 +88,7 @@ def read_weights(network: PerfevalNetwork, path: Path) -> None:
     try:
         state = load_file(str(file))
     except (SafetensorError, OSError, ValueError) as err:
-        raise ModelLoadError(f"model directory {path} is corrupt: {WEIGHTS_NAME} cannot be read ({err}); re-save or retrain the model") from None
+        raise ModelLoadError(f"model directory {path} is corrupt: {WEIGHTS_NAME} cannot be read ({_one_line(err)}); re-save or retrain the model") from None
     try:
         result = network.load_state_dict(state, strict=False)
     except RuntimeError as err:

@@ -57,8 +57,9 @@ def num(rng: random.Random, x: float, decimals: int, comma_p: float = 0.35) -> s
 
 
 def page_line(rng: random.Random) -> str:
+    """A page footer as it lands between a number and its unit (never a bare number there)."""
     n = rng.randint(2, 30)
-    return rng.choice([f"- {n} -", f"—{n}—", f"- {n}-", f"第 {n} 页 共 {n + rng.randint(1, 20)} 页", f"{n}"])
+    return rng.choice([f"- {n} -", f"—{n}—", f"- {n}-", f"第 {n} 页 共 {n + rng.randint(1, 20)} 页", f"— {n} —"])
 
 
 def gap(rng: random.Random, p_break: float = 0.06) -> str:
