@@ -11,7 +11,7 @@ from perfeval.types import Document, Entity, Indicator, Record, Relation
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT.parent / "shared" / "reports" / "000_e314fb277ec6a483.txt"
-ANNOTATIONS = ROOT / "annotations"
+REPORT_ANNOTATIONS = ROOT / "annotations" / "reports"  # the real reports: long texts, many line breaks
 
 
 def span(text: str, phrase: str, label: str) -> Entity:
@@ -105,8 +105,8 @@ def test_register_extensions_is_idempotent() -> None:
     assert Doc.has_extension("perfeval_links") and Doc.has_extension("perfeval_records")
 
 
-@pytest.mark.skipif(not ANNOTATIONS.is_dir(), reason="no annotations/ in this checkout")
-def test_annotated_corpus_round_trips_to_identical_doccano_json() -> None:
-    docs = read_doccano(ANNOTATIONS)
+@pytest.mark.skipif(not REPORT_ANNOTATIONS.is_dir(), reason="no annotations/reports/ in this checkout")
+def test_annotated_reports_round_trip_to_identical_doccano_json() -> None:
+    docs = read_doccano(REPORT_ANNOTATIONS)
     back = from_docbin(to_docbin(docs))
     assert [doc_to_doccano(d) for d in back] == [doc_to_doccano(d) for d in docs]

@@ -48,3 +48,15 @@ def test_indicator_never_overlaps_a_value():
     for link in link_values(text, [(v.label, v.start, v.end) for v in values]):
         if link:
             assert all(link.end <= s or e <= link.start for s, e in spans)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("资金到位率：100%", [("100%", "资金到位率")]),
+        ("| 资金到位率 | 100% |", [("100%", "资金到位率")]),
+        ("重点工作：一是召开常委会会议 13次", [("13次", "常委会会议")]),
+    ],
+)
+def test_label_separators(text, expected):
+    assert linked(text) == expected

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 DELIMITERS = set("，,。；;：:！？!?、（）()【】[]《》“”\"|")
+LABEL_SEPARATORS = set("：:|")
 MAX_INDICATOR = 16
 
 _CHANGE = re.compile(
@@ -86,7 +87,13 @@ def _strip(segment: str) -> tuple[int, int]:
 
 
 def _before(compact: str, start: int, floor: int) -> tuple[int, int] | None:
-    """The stripped clause before compact index ``start``, not reaching below ``floor``."""
+    """The stripped clause before compact index ``start``, not reaching below ``floor``.
+
+    A value right after a label separator (``资金到位率：100%``, ``| 资金到位率 | 100%``)
+    takes the label before the separator.
+    """
+    if start - 1 > floor and compact[start - 1] in LABEL_SEPARATORS:
+        start -= 1
     left = start
     while left > floor and compact[left - 1] not in DELIMITERS and start - left < 40:
         left -= 1

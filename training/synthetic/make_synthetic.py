@@ -26,7 +26,6 @@ if str(HERE) not in sys.path:
 import phrases as ph  # noqa: E402
 import prose  # noqa: E402
 import tables  # noqa: E402
-from forms import page_line  # noqa: E402
 from markup import Block, insert, parse, wrap  # noqa: E402
 
 SEED = 20261122
@@ -187,6 +186,8 @@ def doc_table(c: prose.Ctx, style: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     if r.random() < 0.5:
         out.append((c.pick(["附表：", "附件2：", "表1 ", ""]) + c.pick(["绩效自评表如下：", f"{c.year}年度绩效自评情况详见下表。", "自评情况表"]), False))
+    if c.kind == "dept" and r.random() < 0.3:
+        out.append((tables.finance_table(c, style), False))
     tbl = tables.dept_table(c, style) if c.kind == "dept" else tables.project_table(c, style)
     out.append((tbl, False))
     if r.random() < 0.4:
@@ -204,6 +205,8 @@ def doc_long(c: prose.Ctx, style: str) -> list[tuple[str, bool]]:
     out.append((heading(c, "budget"), False))
     if c.kind == "dept":
         out += [(prose.p_budget(c), True), (prose.p_income(c), True)]
+        if r.random() < 0.4:
+            out.append((tables.finance_table(c, tables.STYLES[r.randrange(len(tables.STYLES))]), False))
         if r.random() < 0.5:
             out.append((prose.p_three_public(c), True))
     else:

@@ -204,6 +204,10 @@ FILLER_VERBS = {"完成", "开展", "组织", "举办", "召开", "实施", "开
 
 
 def count_clause(c: Ctx, item: tuple | None = None) -> str:
+    """A counted output. Indicator convention (ANNOTATION.md): when the verb directly
+    precedes the noun, an act verb (任免, 走访, 办结, 调解…) stays in the indicator and a
+    filler verb (开展, 组织, 召开…) stays out; when the value stands between verb and
+    noun (走访 [124 家][民营企业]) the indicator is the noun alone."""
     r = c.rng
     noun, mw, lo, hi, verbs = item or c.pick(c.bank["counts"] + ph.GENERIC_COUNTS)
     n = r.randint(lo, hi)
@@ -212,25 +216,23 @@ def count_clause(c: Ctx, item: tuple | None = None) -> str:
     q = c.pick(["", "", "", "共", "累计", "共计"])
     approx = c.pick(["", "", "", "", "约", "近", "超过"])
     plain = "plain" if approx else None  # no 约…余 doubling
+    link = "" if approx else c.pick(["", "", "共", "达", "为"])
+    head = f"{verb}{I(noun, k)}" if verb in FILLER_VERBS else I(verb + noun, k)
     form = r.random()
-    if form < 0.35:
-        return f"{q}{verb}{I(noun, k)}{approx}{C(r, n, mw, k, style=plain)}"
-    if form < 0.65:
+    if form < 0.45:
+        return f"{q}{head}{c.pick(['', '', '数量']) if verb not in FILLER_VERBS else ''}{link}{approx}{C(r, n, mw, k, style=plain)}"
+    if form < 0.75:
         return f"{q}{verb}{approx}{C(r, n, mw, k, style=plain)}{I(noun, k)}"
-    if form < 0.8 and verb not in FILLER_VERBS:
-        return f"{I(verb + noun, k)}{c.pick(['', '', '数量'])}{'' if approx else c.pick(['', '共', '达', '为'])}{approx}{C(r, n, mw, k, style=plain)}"
-    if form < 0.8:
-        return f"{q}{verb}{I(noun, k)}{'' if approx else c.pick(['', '达', '共'])}{approx}{C(r, n, mw, k, style=plain)}"
-    if form < 0.84 and hi >= 100:
+    if form < 0.8 and hi >= 100:
         big = c.pick(["百", "千"] if hi >= 1000 else ["百"])
         return f"{verb}{c.pick(['近', '上', '逾', ''])}{V('C', big + mw, k)}{I(noun, k)}"
-    if form < 0.87:
+    if form < 0.85:
         t = max(lo, int(n * r.uniform(0.7, 1.0)))
-        return f"{I(noun, k)}{c.pick(['目标值', '年度目标', '计划'])}{c.pick(['≥', '不少于', '≥', '='])}{C(r, t, mw, k, style='plain')}，实际完成{C(r, n, mw, k, style='plain')}"
+        return f"{head}{c.pick(['目标值', '年度目标', '计划'])}{c.pick(['≥', '不少于', '≥', '='])}{C(r, t, mw, k, style='plain')}，实际完成{C(r, n, mw, k, style='plain')}"
     if form < 0.9 and lo <= 10:
         # Chinese numerals, 近 outside
         return f"{verb}{c.pick(['', '近'])}{C(r, min(n, 99), mw, k, style='cn')}{I(noun, k)}"
-    return f"{verb}{I(noun, k)}{C(r, n, mw, k, style=c.pick(['approx', 'plain', 'wan' if n >= 10000 else 'plain']))}"
+    return f"{q}{head}{C(r, n, mw, k, style=c.pick(['approx', 'plain', 'wan' if n >= 10000 else 'plain']))}"
 
 
 def p_outputs(c: Ctx) -> str:
@@ -297,7 +299,11 @@ def p_outcomes(c: Ctx) -> str:
     items = r.sample(pool, r.randint(2, 4))
     s = c.pick(["在效益指标方面，", "效益方面，", "从满意度指标看，", "", "质量指标：", "时效指标："])
     s += "；".join(rate_clause(c, it) for it in items) + "。"
-    if r.random() < 0.3:
+    if r.random() < 0.15:
+        k = c.k()
+        mw = c.pick(["次", "起", "件"])
+        s += f"{I(c.pick(['有效投诉', '安全责任事故', '群众投诉']), k)}{c.pick(['目标值', '年度指标值'])}{c.pick(['≤', '≤', '不超过'])}{C(r, r.randint(1, 10), mw, k, style='plain')}，实际发生{C(r, 0, mw, k, style='plain')}。"
+    elif r.random() < 0.3:
         k = c.k()
         s += f"{c.pick(['发生', ''])}{I(c.pick(['安全事故发生次数', '安全责任事故', '重大安全事故发生数', '有效投诉']), k)}{c.pick(['为', ''])}{V('C', '0', k) if r.random() < 0.5 else C(r, 0, c.pick(['起', '次', '宗']), k, style='plain')}。"
     return s

@@ -308,3 +308,40 @@ def dept_table(c: Ctx, style: str) -> str:
     tk = c.k()
     rows.append([I(c.pick(["总分", "总得分", "总计"]), tk), "", "", V("S", score_cell(r, total_w), tk), "", "", V("S", score_cell(r, round(total_g, 2)), tk)])
     return render(rows, style, r)
+
+
+# -------------------------------------------------------------- 收支情况表 (unit line above)
+
+FIN_ROWS = [("收入合计", None), ("财政拨款收入", 0.9), ("其他收入", 0.1), ("支出合计", None), ("基本支出", 0.6),
+            ("人员经费", 0.45), ("公用经费", 0.15), ("项目支出", 0.4)]
+
+
+def finance_table(c: Ctx, style: str) -> str:
+    """Income/expense table with ``单位：万元`` above it: each row names the measured item,
+    so its cells (budget, final, rate) link to the row name."""
+    r = c.rng
+    rows: list[Row] = [[c.pick([f"表{r.randint(1, 3)} {c.year}年度收支情况表", f"{c.org}{c.year}年度收支预算执行情况表", "部门收支总体情况表"])]]
+    rows.append([c.pick(["单位：万元", "单位: 万元", "金额单位：万元"])])
+    with_rate = r.random() < 0.6
+    head = [c.pick(["项目", "科目名称", "项 目"]), c.pick(["年初预算数", "预算数"]), c.pick(["调整后预算数", "全年预算数"]), c.pick(["决算数", "执行数", "实际支出"])]
+    if with_rate:
+        head.append(c.pick(["完成率（%）", "执行率(%)"]))
+    rows.append(head)
+    base = wan(r, 300, 50000)
+    for name, frac in FIN_ROWS:
+        if frac is None:
+            frac = 1.0
+        if r.random() < 0.25 and name in ("人员经费", "公用经费", "其他收入"):
+            continue
+        k = c.k()
+        a = round(base * frac * r.uniform(0.9, 1.05), 2)
+        b = round(a * r.uniform(0.95, 1.15), 2)
+        e = round(b * r.uniform(0.8, 1.0), 2)
+        label = c.pick(["", "其中："]) + I(name, k) if name in ("财政拨款收入", "基本支出", "人员经费") else I(name, k)
+        if name.endswith("合计"):
+            label = c.pick(["一、", "二、", ""]) + label if name == "收入合计" else c.pick(["二、", ""]) + label
+        row = [label, V("M", bare(r, a), k), V("M", bare(r, b), k), V("M", bare(r, e), k)]
+        if with_rate:
+            row.append(V("P", pct_number(r, round(e / b * 100, 2)), k))
+        rows.append(row)
+    return render(rows, style, r)

@@ -1,0 +1,176 @@
+"""Table cells as values (ANNOTATION.md "Tables"): the three flattened layouts, header
+roles, units from headers, links to the row name or the column header."""
+
+import pytest
+
+from perfeval.rules import find_values
+from perfeval.rules.tables import Role, find_table_values, role_of
+
+
+def cells(text, skip=()):
+    """(label, span, value, qualifier, indicator span) of every table value."""
+    out = []
+    for v in find_table_values(text, skip):
+        indicator = text[v.indicator[0]:v.indicator[1]] if v.indicator else None
+        out.append((v.label, text[v.start:v.end], v.value, v.qualifier, indicator))
+    return out
+
+
+SCORE_SHEET_ROWS = [
+    ("COUNT", "12次", 12, "≥", "召开常委会会议"),
+    ("COUNT", "13次", 13, None, "召开常委会会议"),
+    ("SCORE", "10", 10, None, "召开常委会会议"),
+    ("SCORE", "10", 10, None, "召开常委会会议"),
+    ("PERCENT", "90%", 90, "≥", "审议及时率"),
+    ("PERCENT", "100%", 100, None, "审议及时率"),
+    ("SCORE", "10", 10, None, "审议及时率"),
+    ("SCORE", "9.5", 9.5, None, "审议及时率"),
+    ("SCORE", "10", 10, None, "长效管理机制"),
+    ("SCORE", "8", 8, None, "长效管理机制"),
+    ("SCORE", "100", 100, None, "总分"),
+    ("SCORE", "95.5", 95.5, None, "总分"),
+]
+
+PIPE_SHEET = """\
+一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因
+产出指标|数量指标|召开常委会会议|≥12次|13次|10|10|
+|质量指标|审议及时率|≥ 90%|100%|10|9.5|无
+效益指标|社会效益指标|长效管理机制|有效提升|逐步完善|10|8|
+总分|100|95.5
+"""
+
+FRAMED_SHEET = "\n".join(f"| {line.replace('|', ' | ')} |" for line in PIPE_SHEET.splitlines())
+
+SPACED_SHEET = """\
+一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因
+产出指标 数量指标 召开常委会会议 ≥12次 13次 10 10
+质量指标 审议及时率 ≥ 90% 100% 10 9.5 无
+效益指标 社会效益指标 长效管理机制 有效提升 逐步完善 10 8
+总分 100 95.5
+"""
+
+CELL_SHEET = "\n".join(
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因".split()
+    + "产出指标 数量指标 召开常委会会议 ≥12次 13次 10 10".split()
+    + "质量指标 审议及时率 ≥90% 100% 10 9.5 无".split()
+    + "效益指标 社会效益指标 长效管理机制 有效提升 逐步完善 10 8".split()
+    + "总分 100 95.5".split()
+)
+
+
+@pytest.mark.parametrize(
+    "text", [PIPE_SHEET, FRAMED_SHEET, SPACED_SHEET, CELL_SHEET], ids=["pipe", "framed", "spaced", "cell"]
+)
+def test_score_sheet_in_every_layout(text):
+    assert cells(text) == SCORE_SHEET_ROWS
+
+
+def test_budget_block_links_to_column_headers_and_takes_the_label_unit():
+    text = (
+        "项目资金（万元）||年初预算数|全年预算数（A）|全年执行数|分值|执行率|得分\n"
+        "年度资金总额||2054.25|2,054.25|1860.77|10|90.58%|9.06\n"
+        "其中：当年财政拨款||2000|2000|1800.5|—|90.03%|—\n"
+        "上年结转资金||0|0|0|—|—|—\n"
+    )
+    assert cells(text) == [
+        ("MONEY", "2054.25", 20542500, None, "年初预算数"),
+        ("MONEY", "2,054.25", 20542500, None, "全年预算数"),
+        ("MONEY", "1860.77", 18607700, None, "全年执行数"),
+        ("SCORE", "10", 10, None, "分值"),
+        ("PERCENT", "90.58%", 90.58, None, "执行率"),
+        ("SCORE", "9.06", 9.06, None, "得分"),
+        ("MONEY", "2000", 20000000, None, "年初预算数"),
+        ("MONEY", "2000", 20000000, None, "全年预算数"),
+        ("MONEY", "1800.5", 18005000, None, "全年执行数"),
+        ("PERCENT", "90.03%", 90.03, None, "执行率"),
+    ]
+
+
+def test_spaced_department_sheet_with_section_weights():
+    text = (
+        "预算执行情况（万元） 年初预算数 全年预算数（A） 全年执行数（B） 预算执行率（%）\n"
+        "总额 2054.25 2054.25 1860.77 90.58\n"
+        "一级指标 二级指标 三级指标 分值 指标值 实际完成值 得分 扣分原因\n"
+        "预算执行情况（10分） 预算管理 预算执行率 5 ≥95% 98% 5\n"
+        "资金使用合规性 5 规范 规范 5\n"
+    )
+    assert cells(text) == [
+        ("MONEY", "2054.25", 20542500, None, "年初预算数"),
+        ("MONEY", "2054.25", 20542500, None, "全年预算数"),
+        ("MONEY", "1860.77", 18607700, None, "全年执行数"),
+        ("PERCENT", "90.58", 90.58, None, "预算执行率"),
+        ("SCORE", "10分", 10, None, "预算执行情况"),
+        ("SCORE", "5", 5, None, "预算执行率"),
+        ("PERCENT", "95%", 95, "≥", "预算执行率"),
+        ("PERCENT", "98%", 98, None, "预算执行率"),
+        ("SCORE", "5", 5, None, "预算执行率"),
+        ("SCORE", "5", 5, None, "资金使用合规性"),
+        ("SCORE", "5", 5, None, "资金使用合规性"),
+    ]
+
+
+def test_measure_column_gives_bare_numbers_their_unit_and_nature_their_qualifier():
+    text = "\n".join(
+        "三级指标 指标性质 指标值 度量单位 实际完成值 分值 得分".split()
+        + "会议次数 ≥ 12 次 13 10 10".split()
+        + "审议及时率 = 100 % 100 10 9".split()
+    )
+    assert cells(text) == [
+        ("COUNT", "12", 12, "≥", "会议次数"),
+        ("COUNT", "13", 13, None, "会议次数"),
+        ("SCORE", "10", 10, None, "会议次数"),
+        ("SCORE", "10", 10, None, "会议次数"),
+        ("PERCENT", "100", 100, "=", "审议及时率"),
+        ("PERCENT", "100", 100, None, "审议及时率"),
+        ("SCORE", "10", 10, None, "审议及时率"),
+        ("SCORE", "9", 9, None, "审议及时率"),
+    ]
+
+
+def test_bare_numbers_of_unknown_kind_are_left_out():
+    text = "三级指标|年度指标值|实际完成值\n会议次数|12|13\n"
+    assert cells(text) == []
+
+
+def test_money_unit_from_a_column_header():
+    text = "项目|年度预算数(万元)|执行数(万元)|执行率\n办公经费|12.5|10|80%\n"
+    assert cells(text) == [
+        ("MONEY", "12.5", 125000, None, "年度预算数"),
+        ("MONEY", "10", 100000, None, "执行数"),
+        ("PERCENT", "80%", 80, None, "执行率"),
+    ]
+
+
+def test_table_continues_past_skipped_page_lines():
+    text = "三级指标|年度指标值|实际完成值|分值|得分\n会议次数|≥12次|13次|10|10\n- 2 -\n及时率|≥90%|95%|10|9\n"
+    footer = text.index("- 2 -")
+    found = cells(text, skip=[(footer, footer + 5)])
+    assert [(label, span, indicator) for label, span, _, _, indicator in found][-4:] == [
+        ("PERCENT", "90%", "及时率"),
+        ("PERCENT", "95%", "及时率"),
+        ("SCORE", "10", "及时率"),
+        ("SCORE", "9", "及时率"),
+    ]
+
+
+def test_prose_is_not_a_table():
+    text = "2023年年度预算 2054.25 万元，全年累计实际开支 1860.77万元，完成预算的 90.6%。\n"
+    assert cells(text) == []
+
+
+@pytest.mark.parametrize(
+    "header, role",
+    [("三级指标", Role.NAME), ("年度指标值", Role.TARGET), ("实际完成值", Role.ACTUAL), ("分值", Role.WEIGHT),
+     ("权重", Role.WEIGHT), ("自评得分", Role.SCORE), ("全年预算数（A）", Role.BUDGET), ("执行率（B/A）", Role.RATE),
+     ("度量单位", Role.UNIT), ("偏差原因分析及改进措施", Role.NOTE), ("项目资金（万元）", Role.LABEL)],
+)
+def test_header_roles(header, role):
+    assert role_of(header) is role
+
+
+def test_table_values_win_over_prose_values_in_find_values():
+    values = find_values(PIPE_SHEET)
+    by_span = {(PIPE_SHEET[v.start:v.end], v.start): v for v in values}
+    first_target = by_span[("12次", PIPE_SHEET.index("12次"))]
+    assert first_target.indicator == (PIPE_SHEET.index("召开常委会会议"), PIPE_SHEET.index("召开常委会会议") + 7)
+    assert sum(v.label == "SCORE" for v in values) == 8
