@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from perfeval.data.doccano import annotation_files, doc_from_doccano
-from perfeval.scoring import Alignment, Normalizer, Scores, ValueSpan, align, gold_values, pred_values, score_document
+from perfeval.scoring import Alignment, Normalizer, Pair, Scores, ValueSpan, align, gold_values, pred_values, score_document
 from perfeval.types import VALUE_LABELS, Document, Indicator, Record
 
 __all__ = [
@@ -421,9 +421,10 @@ def render_report(evaluation: Evaluation, gold: GoldSet, console: Any, max_error
         console.print("\nno errors: every value and link matches exactly")
 
 
-def _error_line(pair: Any, text: str, escape: Callable[[str], str]) -> str:
+def _error_line(pair: Pair, text: str, escape: Callable[[str], str]) -> str:
     g, p = pair.gold, pair.pred
-    anchor = g or p
+    anchor = g if g is not None else p
+    assert anchor is not None
     kinds = [] if pair.kind == "ok" else [_KIND_TEXT[pair.kind]]
     if pair.link in _LINK_TEXT:
         kinds.append(_LINK_TEXT[pair.link])
@@ -431,7 +432,8 @@ def _error_line(pair: Any, text: str, escape: Callable[[str], str]) -> str:
     if g is not None:
         parts.append(f"gold [green]{escape(_show(g.text or text[g.start:g.end]))}[/]" + _value_and_link(g, text, escape, pair.kind == "value"))
     if p is not None:
-        parts.append(f"pred [magenta]{escape(_show(p.text or text[p.start:p.end]))}[/]" + _value_and_link(p, text, escape, pair.kind == "value"))
+        label = f"{p.label} " if g is not None and p.label != g.label else ""
+        parts.append(f"pred {label}[magenta]{escape(_show(p.text or text[p.start:p.end]))}[/]" + _value_and_link(p, text, escape, pair.kind == "value"))
     left, span, right = context(text, anchor.start, anchor.end)
     parts.append(f"\n    [dim]{escape(left)}[/][underline]{escape(span)}[/][dim]{escape(right)}[/]")
     return "  " + "  ".join(parts)

@@ -40,6 +40,7 @@ or "nothing found".
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,17 +223,20 @@ def pred_values(records: Iterable[Record]) -> list[ValueSpan]:
 def max_matching(gold: Sequence[ValueSpan], pred: Sequence[ValueSpan], compatible: Strategy) -> dict[int, int]:
     """A maximum one-to-one matching ``{gold index: pred index}`` under ``compatible``.
 
-    Augmenting paths are found breadth-first (Kuhn's algorithm, iterative). Candidates are
-    tried in order of boundary distance, so that among equally large matchings each gold
-    value is paired with the prediction whose span fits it best; the result is deterministic.
+    Only pairs whose spans overlap are offered to ``compatible`` (every strategy requires
+    overlap; candidates are found by binary search over predicted starts). Augmenting paths
+    are found breadth-first (Kuhn's algorithm, iterative). Candidates are tried in order of
+    boundary distance, so that among equally large matchings each gold value is paired
+    with the prediction whose span fits it best; the result is deterministic.
     """
-    edges = [
-        sorted(
-            (j for j, p in enumerate(pred) if compatible(g, p)),
-            key=lambda j: (abs(pred[j].start - g.start) + abs(pred[j].end - g.end), j),
-        )
-        for g in gold
-    ]
+    order = sorted(range(len(pred)), key=lambda j: (pred[j].start, j))
+    starts = [pred[j].start for j in order]
+    longest = max((p.end - p.start for p in pred), default=0)
+    edges = []
+    for g in gold:
+        window = order[bisect_left(starts, g.start - longest + 1) : bisect_left(starts, g.end)]
+        near = [j for j in window if pred[j].end > g.start and compatible(g, pred[j])]
+        edges.append(sorted(near, key=lambda j: (abs(pred[j].start - g.start) + abs(pred[j].end - g.end), j)))
     gold_to_pred: dict[int, int] = {}
     pred_to_gold: dict[int, int] = {}
     for root in range(len(gold)):

@@ -275,6 +275,16 @@ def test_render_report_lists_every_error(gold_file: Path) -> None:
     assert "… 2 more errors (raise --max-errors to see them)" in out.getvalue()
 
 
+def test_render_report_wrong_label_and_value(gold_file: Path) -> None:
+    gold = prepare_gold(load_gold(gold_file))
+    pred = {"a": [record(TEXT_A, "PERCENT", "2054.25 万元", None), record(TEXT_A, "PERCENT", "90.6%", 9.06, "完成预算")], "b": []}
+    out = io.StringIO()
+    render_report(run_evaluation(gold, pred), gold, Console(file=out, width=200, color_system=None))
+    text = out.getvalue()
+    assert "wrong label    MONEY    gold 2054.25 万元 → 年度预算  pred PERCENT 2054.25 万元" in text
+    assert "wrong value    PERCENT  gold 90.6% = 90.6 → 完成预算  pred 90.6% = 9.06 → 完成预算" in text
+
+
 # --- command line ------------------------------------------------------------------------------------
 
 runner = CliRunner()
@@ -380,3 +390,28 @@ def test_cli_cross_validation(gold_file: Path, fake_systems: list, monkeypatch: 
     text = runner.invoke(app, args).stdout
     assert "leave-one-document-out over 2 real documents (3 in all)" in text
     assert "| held out |" in text
+
+
+# --- end to end with the real rule layer ------------------------------------------------------------
+
+ANNOTATIONS = Path(__file__).resolve().parents[1] / "annotations" / "reports"
+
+
+@pytest.mark.skipif(not any(ANNOTATIONS.glob("*.jsonl")), reason="no annotated reports")
+def test_extract_jsonl_feeds_evaluate(tmp_path: Path) -> None:
+    """``perfeval extract --format jsonl`` output is what ``--pred`` reads; doc ids are file stems."""
+    from conftest import report_paths
+
+    docs = load_gold(ANNOTATIONS)
+    paths = [p for p in report_paths() if p.stem in {d.name for d in docs}]
+    extracted = runner.invoke(app, ["extract", *map(str, paths), "--rules-only", "--format", "jsonl"])
+    assert extracted.exit_code == 0, extracted.output
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(extracted.stdout, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--gold", str(ANNOTATIONS), "--pred", str(pred), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["docs"] == len(docs)
+    assert scores["value_gold"] == sum(e.is_value for d in docs for e in d.entities)
+    assert scores["value_pred"] == len(extracted.stdout.splitlines())
+    assert 0 < scores["value_tp_overlap"] <= scores["value_gold"]

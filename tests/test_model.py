@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 import torch
 
-from perfeval.model import ModelLoadError, PerfevalModel
+from transformers import AutoModel, BertConfig
+
+from perfeval.model import ModelConfig, ModelLoadError, PerfevalModel
 from perfeval.model.decoding import decode_links
+from perfeval.model.modeling import PerfevalNetwork
+from perfeval.model.tokenization import build_char_tokenizer
 from perfeval.model.windows import plan_windows
 from perfeval.train import train
 from perfeval.types import Document, Entity, Relation
@@ -114,24 +119,46 @@ def test_windows_cover_every_token_once_by_its_most_central_window() -> None:
     assert plan_windows(5, 100, 30) == [plan_windows(5, 100, 30)[0]]
 
 
-def test_entity_straddling_a_window_edge_is_kept_whole(overfit: Path) -> None:
-    model = PerfevalModel.from_pretrained(overfit)
-    text = "".join(doc.text for doc in DOCS) * 3
-    whole = model.predict(text)
-    model.config.window_tokens, model.config.window_overlap = 24, 8
-    windowed = model.predict(text)
-    n_tokens = len(model.inputs(text).encoded)
-    windows = plan_windows(n_tokens, 24, 8)
-    assert len(windows) > 10
-    enc = model.inputs(text).encoded
-    edges = {enc.offsets[w.own_end][0] for w in windows[:-1]}
-    straddling = [e for e in windowed.entities if any(e.start < edge < e.end for edge in edges)]
-    assert straddling, "the test text must put some entity across a window edge"
-    for e in windowed.entities:
-        assert text[e.start : e.end] == e.text
-    gold_spans = {(e.label, e.text) for doc in DOCS for e in doc.entities}
-    assert all((e.label, e.text) in gold_spans for e in straddling)
-    assert len(windowed.entities) == len(whole.entities)
+class DigitTagger(PerfevalNetwork):
+    """A context-free stand-in: a digit token is B-MONEY after a non-digit, I-MONEY after a digit.
+
+    The previous token is only visible inside the same window, so a naive merge of
+    windows would split every number that crosses a window edge.
+    """
+
+    def __init__(self, config: ModelConfig, encoder: torch.nn.Module, digit_ids: set[int]) -> None:
+        super().__init__(config, encoder)
+        self.digit_ids = digit_ids
+
+    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, gaps: torch.Tensor, rule_tags: torch.Tensor) -> torch.Tensor:
+        digit = torch.tensor([[t in self.digit_ids for t in row] for row in input_ids.tolist()], dtype=torch.float)
+        previous = torch.cat([torch.zeros_like(digit[:, :1]), digit[:, :-1]], dim=1)
+        hidden = torch.zeros((*input_ids.shape, self.encoder.config.hidden_size))
+        hidden[..., 0], hidden[..., 1] = digit, previous
+        return hidden
+
+    def tag_logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        logits = torch.zeros((*hidden.shape[:-1], len(self.config.labels)))
+        digit, previous = hidden[..., 0], hidden[..., 1]
+        logits[..., self.config.labels.index("B-MONEY")] = digit * (1 - previous) * 10
+        logits[..., self.config.labels.index("I-MONEY")] = digit * previous * 10
+        logits[..., 0] = 5
+        return logits
+
+
+def test_entity_straddling_a_window_edge_is_kept_whole() -> None:
+    text = "预算1234567万元，执行 12345678901234 元。\n合计 98\n\n7654 万元；" * 5
+    tokenizer = build_char_tokenizer([text], min_freq=1)
+    bert = BertConfig(vocab_size=len(tokenizer), hidden_size=8, num_hidden_layers=1, num_attention_heads=1, intermediate_size=8)
+    config = ModelConfig(encoder=bert.to_dict(), use_rule_features=False, window_tokens=10, window_overlap=4)
+    digit_ids = {tokenizer.convert_tokens_to_ids(d) for d in "0123456789"}
+    model = PerfevalModel(config, tokenizer, DigitTagger(config, AutoModel.from_config(bert), digit_ids))
+    pred = model.predict(text)
+    expected = [(m.start(), m.end()) for m in re.finditer(r"\d+(?:\s+\d+)*", text)]
+    assert [(e.start, e.end) for e in pred.entities] == expected
+    assert all(e.text == text[e.start : e.end] and e.label == "MONEY" for e in pred.entities)
+    windows = plan_windows(len(model.inputs(text).encoded), 10, 4)
+    assert len(windows) > 20 and any(len(e.text) > 10 for e in pred.entities)
 
 
 @pytest.mark.slow

@@ -132,12 +132,50 @@ def test_bare_numbers_of_unknown_kind_are_left_out():
     assert cells(text) == []
 
 
-def test_money_unit_from_a_column_header():
+def test_unit_from_a_column_header_and_rows_naming_what_they_measure():
     text = "项目|年度预算数(万元)|执行数(万元)|执行率\n办公经费|12.5|10|80%\n"
     assert cells(text) == [
-        ("MONEY", "12.5", 125000, None, "年度预算数"),
-        ("MONEY", "10", 100000, None, "执行数"),
-        ("PERCENT", "80%", 80, None, "执行率"),
+        ("MONEY", "12.5", 125000, None, "办公经费"),
+        ("MONEY", "10", 100000, None, "办公经费"),
+        ("PERCENT", "80%", 80, None, "办公经费"),
+    ]
+
+
+def test_income_table_with_a_unit_line_links_to_row_names():
+    text = (
+        "部门收支总体情况表\n单位：万元\n"
+        "项 目 年初预算数 全年预算数 决算数 完成率（%）\n"
+        "一、收入合计 718.34 788.84 720.48 91.33\n"
+        "其中：基本支出 641.32 612.87 561.17 91.6\n"
+    )
+    assert cells(text) == [
+        ("MONEY", "718.34", 7183400, None, "收入合计"),
+        ("MONEY", "788.84", 7888400, None, "收入合计"),
+        ("MONEY", "720.48", 7204800, None, "收入合计"),
+        ("PERCENT", "91.33", 91.33, None, "收入合计"),
+        ("MONEY", "641.32", 6413200, None, "基本支出"),
+        ("MONEY", "612.87", 6128700, None, "基本支出"),
+        ("MONEY", "561.17", 5611700, None, "基本支出"),
+        ("PERCENT", "91.6", 91.6, None, "基本支出"),
+    ]
+
+
+def test_wrapped_name_and_remarks_in_one_cell_per_line_text():
+    text = "\n".join(
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因".split()
+        + ["数量指标", "政府采购项", "目数", "≥12次", "13次", "10", "10", "执行进度偏慢"]
+        + ["资金使用合", "规性", "100%", "100%", "5", "5"]
+    )
+    found = [(label, span, indicator) for label, span, _, _, indicator in cells(text)]
+    assert found == [
+        ("COUNT", "12次", "政府采购项\n目数"),
+        ("COUNT", "13次", "政府采购项\n目数"),
+        ("SCORE", "10", "政府采购项\n目数"),
+        ("SCORE", "10", "政府采购项\n目数"),
+        ("PERCENT", "100%", "资金使用合\n规性"),
+        ("PERCENT", "100%", "资金使用合\n规性"),
+        ("SCORE", "5", "资金使用合\n规性"),
+        ("SCORE", "5", "资金使用合\n规性"),
     ]
 
 

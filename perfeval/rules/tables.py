@@ -82,16 +82,22 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # A cell that is a number: qualifier, number, 余/多, 万/亿, unit, trailing qualifier.
 _NUMBER_CELL = re.compile(
     rf"(?P<qual>{_QUALIFIER_ALT})?\s*"
-    rf"(?P<span>(?P<num>[+\-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d*)?|[{_CN_DIGITS}]+)"
+    rf"(?P<span>(?P<num>[+\-]?(?:\d{{1,3}}(?:[,，]\d{{3}})+|\d+)(?:\.\d*)?|[{_CN_DIGITS}]+)"
     rf"(?:\s*[余多])?(?:\s*(?P<unit>(?:[万亿](?!元))?(?:{_UNIT_ALT})))?)"
     r"\s*(?P<tail>及以上|及以下|以上|以下|以内|左右)?"
 )
 _HEADER_UNIT = re.compile(rf"[（(]\s*(?:单位[:：]\s*)?({_UNIT_ALT})\s*[)）]|单位[:：]\s*({_UNIT_ALT})")
 _SECTION_WEIGHT = re.compile(r"^(?P<name>[^（()）]+?)\s*[（(]\s*(?P<score>\d+(?:\.\d+)?\s*分)\s*[)）]$")
 _BRACKET = re.compile(r"\s*[（(].*$", re.S)
+# Page furniture that web and PDF text leaves inside a table: — 4 —, a report's running title.
+_PAGE_FURNITURE = re.compile(r"^[-—–－]+\s*\d+\s*[-—–－]+$|.*自评报告$")
 _DASHES = frozenset("—–-－/／\\、")
 _NATURE_WORDS = frozenset(("≥", "≤", "=", ">", "<", "定性", "定量", "正向", "反向", "≥=", "＝"))
 _PROSE_END = "。"
+_ZERO = re.compile(r"[+\-]?0+(?:\.0*)?")
+_UNIT_LINE = re.compile(rf"(?:金额)?单位[:：]\s*({'|'.join(_MONEY_UNITS)})")
+_ROW_PREFIX = re.compile(r"^(?:其中[:：]?|[一二三四五六七八九十]+、|\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])\s*")
+_MEASURED_ITEM = re.compile(r"收入|支出|经费|费用")
 
 
 @dataclass
@@ -112,13 +118,29 @@ class Column:
 
 @dataclass
 class Header:
+    """The columns of a table; ``written`` of them appear in the header row.
+
+    A header without a notes column gets one more, unwritten: rows often carry a
+    remark (偏差原因) in an unheaded last cell.
+    """
+
     columns: list[Column]
     unit: str | None  # table-wide money unit from the label header: 项目资金（万元）
+    written: int
 
     @property
     def budget(self) -> bool:
         """A budget-execution block: values link to their column header."""
         return any(c.role in (Role.BUDGET, Role.RATE) for c in self.columns)
+
+    def with_unit_above(self, lines: list[Cell], i: int) -> Header:
+        """Take the money unit of a ``单位：万元`` line among the three lines above line ``i``."""
+        if self.unit is None:
+            for line in lines[max(0, i - 3):i]:
+                m = _UNIT_LINE.search(line.text)
+                if m:
+                    self.unit = m.group(1)
+        return self
 
     @property
     def has_names(self) -> bool:
@@ -131,7 +153,10 @@ def find_table_values(text: str, skip: list[Span] | tuple = ()) -> list[ValueMat
     ``skip`` lists ``(start, end)`` spans (page numbers, running headers) that are
     neither cells nor values; a table interrupted by them continues after them.
     """
-    lines = [cell for cell in _lines(text) if not _overlaps(skip, cell.start, cell.end)]
+    lines = [
+        line for line in _lines(text)
+        if not _overlaps(skip, line.start, line.end) and not _PAGE_FURNITURE.match(line.text)
+    ]
     found: list[ValueMatch] = []
     i = 0
     while i < len(lines):
@@ -176,6 +201,13 @@ def _separator(line: str) -> str | None:
     return None
 
 
+def _unstripped(text: str, line: Cell) -> Cell:
+    """The whole line around ``line``: a tab row's leading tab is its empty first cell."""
+    start = text.rfind("\n", 0, line.start) + 1
+    end = text.find("\n", line.end)
+    return Cell(start, len(text) if end < 0 else end, text[start:len(text) if end < 0 else end])
+
+
 def _split(text: str, line: Cell, sep: str, outer: bool) -> list[Cell]:
     """The cells of one separated row; ``outer`` drops the empty edges of ``|a|b|``."""
     cells = []
@@ -190,15 +222,19 @@ def _tokens(text: str, line: Cell, header: Header | None) -> list[Cell]:
     """The cells of one space-separated row; a lone unit or qualifier joins its number.
 
     A header with a 度量单位 / 指标性质 column keeps units / qualifiers as their own cells.
+    In a header row (``header`` None) single characters join up: ``项 目`` is one cell.
     """
     roles = {c.role for c in header.columns} if header else set()
-    cells = [Cell(line.start + m.start(), line.start + m.end(), m.group()) for m in re.finditer(r"\S+", line.text)]
     out: list[Cell] = []
-    for cell in cells:
+    for m in re.finditer(r"\S+", line.text):
+        cell = Cell(line.start + m.start(), line.start + m.end(), m.group())
         prev = out[-1] if out else None
-        joins_unit = Role.UNIT not in roles and cell.text in _UNITS and prev is not None and _is_number(prev.text)
-        joins_qual = Role.NATURE not in roles and prev is not None and prev.text in _QUALIFIERS and _is_number(cell.text)
-        if prev is not None and (joins_unit or joins_qual):
+        joins = prev is not None and (
+            (Role.UNIT not in roles and cell.text in _UNITS and _is_number(prev.text))
+            or (Role.NATURE not in roles and prev.text in _QUALIFIERS and _is_number(cell.text))
+            or (header is None and len(prev.text) == 1 and len(cell.text) == 1)
+        )
+        if prev is not None and joins:
             out[-1] = Cell(prev.start, cell.end, text[prev.start:cell.end])
         else:
             out.append(cell)
@@ -233,11 +269,13 @@ def _header(cells: list[Cell]) -> Header | None:
     known = [r for r in roles if r is not Role.OTHER]
     if len(known) < 2 or not set(known) & set(_VALUE_ROLES):
         return None
-    if any(r in (Role.BUDGET, Role.RATE) for r in roles) and cells and roles[0] in (Role.OTHER, Role.BUDGET):
+    if any(r in (Role.BUDGET, Role.RATE) for r in roles) and roles[0] is Role.OTHER:
         roles[0] = Role.LABEL  # 项目 / 年度预算执行情况 heading the funding-source rows
     columns = [Column(role, _unit_in(cell.text), _name_span(cell)) for cell, role in zip(cells, roles)]
     label_units = [col.unit for col in columns if col.role is Role.LABEL and col.unit]
-    return Header(columns, label_units[0] if label_units else None)
+    if columns[-1].role is not Role.NOTE:
+        columns.append(Column(Role.NOTE, None, None))
+    return Header(columns, label_units[0] if label_units else None, len(cells))
 
 
 def _unit_in(text: str) -> str | None:
@@ -266,31 +304,39 @@ def _read_separated(text: str, lines: list[Cell], i: int) -> tuple[list[ValueMat
         j += 1
     framed = sum(line.text.startswith("|") and line.text.endswith("|") for line in block)
     outer = sep == "|" and framed >= 0.8 * len(block)  # |a|b| rows; a lone |b|c| row has an empty first cell
-    values: list[ValueMatch] = []
-    header: Header | None = None
-    for line in block:
-        cells = _split(text, line, sep, outer)
-        header = _header(cells) or header
-        if header is not None and _header(cells) is None:
-            positional = len(cells) == len(header.columns)
-            values += _row_values(text, header, cells, None if positional else _align(cells, header))
-    return values, j
+    rows = [_split(text, _unstripped(text, line), sep, outer) for line in block]
+    return _read_rows(text, lines, i, rows, positional=True), j
 
 
 def _read_spaced(text: str, lines: list[Cell], i: int) -> tuple[list[ValueMatch], int] | None:
     """A header row of space-separated cells and the rows below it, up to a blank or prose line."""
-    header = _header(_tokens(text, lines[i], None))
-    if header is None or len(_tokens(text, lines[i], None)) < 3:
+    head = _tokens(text, lines[i], None)
+    if len(head) < 3 or _header(head) is None:
         return None
-    values: list[ValueMatch] = []
+    rows = [head]
     j = i + 1
     while j < len(lines) and lines[j].text and not _separator(lines[j].text) and not _is_prose(lines[j]):
-        cells = _tokens(text, lines[j], header)
-        header = _header(cells) or header if len(cells) >= 3 else header
-        if _header(cells) is None:
-            values += _row_values(text, header, cells, _align(cells, header))
+        rows.append(_tokens(text, lines[j], _header(rows[0])))
         j += 1
-    return values, j
+    return _read_rows(text, lines, i, rows, positional=False), j
+
+
+def _read_rows(text: str, lines: list[Cell], i: int, rows: list[list[Cell]], positional: bool) -> list[ValueMatch]:
+    """Values of rows that each hold one table row; a header row switches the columns.
+
+    ``positional``: a row with as many cells as the header maps cell ``k`` to column ``k``
+    (separated layouts keep empty cells); other rows are aligned.
+    """
+    values: list[ValueMatch] = []
+    header: Header | None = None
+    for cells in rows:
+        new_header = _header(cells)
+        if new_header is not None:
+            header = new_header.with_unit_above(lines, i)
+        elif header is not None:
+            fits = positional and len(cells) in (header.written, len(header.columns))
+            values += _row_values(header, cells, list(range(len(cells))) if fits else _align(cells, header))
+    return values
 
 
 def _read_cell_per_line(text: str, lines: list[Cell], i: int) -> tuple[list[ValueMatch], int] | None:
@@ -301,6 +347,7 @@ def _read_cell_per_line(text: str, lines: list[Cell], i: int) -> tuple[list[Valu
     header = _header(_with_label(text, lines, i, heads))
     if header is None:
         return None
+    header.with_unit_above(lines, i)
     cells = []
     while j < len(lines) and not _separator(lines[j].text) and not _is_prose(lines[j]):
         if len(_header_run(lines, j)[0]) >= 3:
@@ -309,31 +356,59 @@ def _read_cell_per_line(text: str, lines: list[Cell], i: int) -> tuple[list[Valu
             cells.append(lines[j])
         j += 1
     values: list[ValueMatch] = []
-    for row, assignment in _segment(cells, header):
-        values += _row_values(text, header, row, assignment)
+    for row, columns in _segment(cells, header):
+        values += _row_values(header, *_join_wrapped_name(text, header, row, columns))
     return values, j
 
 
+def _join_wrapped_name(text: str, header: Header, row: list[Cell], columns: list[int]) -> tuple[list[Cell], list[int]]:
+    """Rejoin a name that wrapped onto two lines: ``数量指标 / 政府采购项 / 目数``.
+
+    When the two last name cells are plain text, the first does not end like a whole
+    name (率, 度, 性 …) and the one before them, if any, is a 二级指标 (``…指标``), the
+    two are one 三级指标 cell.
+    """
+    named = [k for k, col in enumerate(columns) if header.columns[col].role in _NAME_ROLES]
+    if len(named) < 2 or named[-1] != named[-2] + 1:
+        return row, columns
+    first, second = row[named[-2]], row[named[-1]]
+    if len(named) >= 3 and not row[named[-3]].text.endswith("指标"):
+        return row, columns
+    if any(_cell_kind(c.text) != "text" for c in (first, second)):
+        return row, columns
+    if len(first.text) + len(second.text) > WRAPPED_NAME_MAX or first.text.endswith(_NAME_ENDINGS):
+        return row, columns
+    joined = Cell(first.start, second.end, text[first.start:second.end])
+    k = named[-2]
+    return row[:k] + [joined] + row[k + 2:], columns[:k] + columns[k + 1:]
+
+
 def _header_run(lines: list[Cell], i: int) -> tuple[list[Cell], int]:
-    """Consecutive one-cell lines from ``i`` that each name a known column (blank lines allowed)."""
-    heads = []
+    """Consecutive one-cell lines from ``i`` that each name a known column (blank lines allowed).
+
+    A label heading (``项目资金``) may only open the run: below it, ``年度资金总额`` is a row.
+    """
+    heads: list[Cell] = []
     j = i
     while j < len(lines):
         line = lines[j]
-        if line.text and (role_of(line.text) is Role.OTHER or _is_number(line.text) or len(line.text) > 16):
-            break
         if line.text:
+            role = role_of(line.text)
+            if role is Role.OTHER or (role is Role.LABEL and heads) or _is_number(line.text) or len(line.text) > 16:
+                break
             heads.append(line)
         j += 1
     return heads, j
 
 
 def _with_label(text: str, lines: list[Cell], i: int, heads: list[Cell]) -> list[Cell]:
-    """Prepend the label header a budget run starts with: ``项目资金`` / ``（万元）`` above it."""
+    """Prepend the label column a run lacks: ``项目`` or ``项目资金`` / ``（万元）`` above it."""
+    if any(role_of(h.text) in _NAME_ROLES for h in heads):
+        return heads
     before = [line for line in lines[max(0, i - 3):i] if line.text]
-    if before and _HEADER_UNIT.fullmatch(same_length_view(before[-1].text)) and len(before) >= 2:
+    if len(before) >= 2 and _HEADER_UNIT.fullmatch(same_length_view(before[-1].text)):
         return [Cell(before[-2].start, before[-1].end, text[before[-2].start:before[-1].end])] + heads
-    if before and role_of(before[-1].text) is Role.LABEL and len(before[-1].text) <= 12:
+    if before and len(before[-1].text) <= 12 and not _is_number(before[-1].text):
         return [before[-1]] + heads
     return heads
 
@@ -341,7 +416,7 @@ def _with_label(text: str, lines: list[Cell], i: int, heads: list[Cell]) -> list
 # ------------------------------------------------------------------ alignment
 
 def _cell_kind(text: str) -> str:
-    """A coarse kind for alignment: number, unit, nature, dash, name or text."""
+    """A coarse kind for alignment: number, measure, unit, nature, dash, remark, name or text."""
     view = same_length_view(text)
     if not text or all(ch in _DASHES for ch in text):
         return "dash"
@@ -352,6 +427,8 @@ def _cell_kind(text: str) -> str:
     m = _NUMBER_CELL.fullmatch(view)
     if m is not None and _is_number(text):
         return "number" if m.group("unit") in (None, "分") else "measure"
+    if _REMARK.search(text):
+        return "remark"
     if text.endswith("指标") or _SECTION_WEIGHT.match(text) or text.startswith("其中") or text in ("总额", "合计", "总分"):
         return "name"
     return "text"
@@ -359,20 +436,24 @@ def _cell_kind(text: str) -> str:
 
 # How well a cell of a kind fits a column of a role (higher is better; missing pairs score 0).
 _FIT: dict[Role, dict[str, float]] = {
-    Role.NAME: {"name": 2, "text": 1, "number": -5, "measure": -5, "dash": -2, "unit": -3, "nature": -3},
-    Role.TARGET: {"measure": 2, "number": 1.5, "text": 1.1, "name": -1, "dash": 0.5, "unit": -2, "nature": -2},
+    Role.NAME: {"name": 2, "text": 1, "remark": -2, "number": -5, "measure": -5, "dash": -2, "unit": -3, "nature": -3},
+    Role.TARGET: {"measure": 2, "number": 1.5, "text": 1.1, "remark": 0.5, "name": -1, "dash": 0.5, "unit": -2, "nature": -2},
     Role.WEIGHT: {"number": 3, "measure": 0.5, "dash": 1, "text": -3, "name": -3, "unit": -3, "nature": -3},
-    Role.BUDGET: {"number": 2, "measure": 2, "dash": 1, "text": -3, "name": -3, "unit": -3, "nature": -3},
+    Role.BUDGET: {"number": 3, "measure": 3, "dash": 1, "text": -3, "name": -3, "unit": -3, "nature": -3},
     Role.RATE: {"number": 1.5, "measure": 2, "dash": 1, "text": -3, "name": -3, "unit": -3, "nature": -3},
     Role.UNIT: {"unit": 3, "dash": 0.5, "text": -3, "name": -3, "number": -3, "measure": -3, "nature": -3},
     Role.NATURE: {"nature": 3, "text": -1, "name": -3, "number": -3, "measure": -3, "unit": -3},
-    Role.NOTE: {"text": 0.2, "dash": 0.2, "name": -3, "number": -1, "measure": -1},
+    Role.NOTE: {"remark": 2, "text": 0.2, "dash": 0.2, "name": -3, "number": -1, "measure": -1},
 }
 _FIT[Role.LABEL] = _FIT[Role.NAME]
 _FIT[Role.ACTUAL] = _FIT[Role.TARGET]
 _FIT[Role.SCORE] = _FIT[Role.WEIGHT]
 _IMPOSSIBLE = float("-inf")
 _ROW_COST = 1.0
+WRAPPED_NAME_MAX = 20  # longest 三级指标 that is rejoined from two lines
+# Words of a remark (偏差原因) cell, which no indicator name uses.
+_REMARK = re.compile(r"^(?:无|无偏差|已完成|扣分)$|偏差|原因|滞后|偏慢|未达|尚未|影响|加快|下一步")
+_NAME_ENDINGS = tuple("率度性数量值额")  # a fragment ending so is a whole name (满意度), not a wrapped one
 
 
 def _fit(kind: str, role: Role) -> float:
@@ -435,17 +516,16 @@ def _segment(cells: list[Cell], header: Header) -> list[tuple[list[Cell], list[i
 
 # ------------------------------------------------------------------ values of one row
 
-def _row_values(text: str, header: Header, cells: list[Cell], columns: list[int] | None) -> list[ValueMatch]:
-    """The values of one row whose cell ``k`` sits in column ``columns[k]`` (positional if None)."""
+def _row_values(header: Header, cells: list[Cell], columns: list[int] | None) -> list[ValueMatch]:
+    """The values of one row whose cell ``k`` sits in column ``columns[k]`` (None: no fit)."""
     if columns is None:
-        if len(cells) != len(header.columns):
-            return []
-        columns = list(range(len(cells)))
+        return []
     placed = [(cell, header.columns[col]) for cell, col in zip(cells, columns)]
     names = [cell for cell, column in placed if column.role in _NAME_ROLES and cell.text]
-    row_name = (names[-1].start, names[-1].end) if names else None
-    row_unit = next((cell.text for cell, column in placed if column.role is Role.UNIT and cell.text in _UNITS), None)
+    row_name = _row_name(names[-1]) if names else None
+    row_unit = next((cell.text for cell, column in placed if column.role is Role.UNIT and _is_unit(cell.text)), None)
     nature = next((cell.text for cell, column in placed if column.role is Role.NATURE and cell.text), None)
+    by_column = header.budget and not (names and _MEASURED_ITEM.search(names[-1].text))
     values = []
     for cell, column in placed:
         section = _section_weight(cell)
@@ -454,13 +534,23 @@ def _row_values(text: str, header: Header, cells: list[Cell], columns: list[int]
             continue
         if column.role not in _VALUE_ROLES:
             continue
-        link = column.name if header.budget else row_name
-        value = _cell_value(text, cell, column, header, row_unit, link)
+        value = _cell_value(cell, column, header, row_unit, column.name if by_column else row_name)
         if value is not None and value.qualifier is None and column.role is Role.TARGET and nature in _QUALIFIERS:
             value.qualifier = nature
         if value is not None:
             values.append(value)
     return values
+
+
+def _is_unit(text: str) -> bool:
+    """A 度量单位 cell: a known unit or any short measure word (门, 台件)."""
+    return text in _UNITS or (0 < len(text) <= 3 and not _is_number(text) and not set(text) & _DASHES)
+
+
+def _row_name(cell: Cell) -> Span:
+    """A row's name without a leading ``其中：`` or list number: ``其中：基本支出`` -> ``基本支出``."""
+    m = _ROW_PREFIX.match(cell.text)
+    return (cell.start + (m.end() if m else 0), cell.end)
 
 
 def _section_weight(cell: Cell) -> ValueMatch | None:
@@ -495,9 +585,7 @@ def _label_of_unit(unit: str) -> str:
     return "COUNT"
 
 
-def _cell_value(
-    text: str, cell: Cell, column: Column, header: Header, row_unit: str | None, link: Span | None
-) -> ValueMatch | None:
+def _cell_value(cell: Cell, column: Column, header: Header, row_unit: str | None, link: Span | None) -> ValueMatch | None:
     """The value of one value-column cell, or None (text, dash, bare 0, kind not evident)."""
     m = _NUMBER_CELL.fullmatch(same_length_view(cell.text))
     if m is None or not _is_number(cell.text):
@@ -505,13 +593,13 @@ def _cell_value(
     unit = m.group("unit")
     if unit is None:
         implied = _implied(column, header, row_unit)
-        if implied is None or float(m.group("num").replace(",", "").rstrip(".") or 0) == 0:
+        if implied is None or _ZERO.fullmatch(m.group("num")):
             return None
         label, implied_unit = implied
     else:
         label, implied_unit = _label_of_unit(unit), None
     start, end = cell.start + m.start("span"), cell.start + m.end("span")
-    norm = normalize(label, text[start:end], implied_unit=implied_unit)
+    norm = normalize(label, cell.text[m.start("span"):m.end("span")], implied_unit=implied_unit)
     if norm.value is None:
         return None
     qualifier = m.group("qual") or m.group("tail")

@@ -139,12 +139,22 @@ def assemble(c: prose.Ctx, blocks: list[Block], lay: Layout) -> dict:
 
 # ----------------------------------------------------------------------------- documents
 
-def plain_len(markups: list[tuple[str, bool]]) -> int:
-    return sum(len(parse(m, "x").text) for m, _ in markups)
+def plain_len(markups: list[tuple]) -> int:
+    return sum(len(parse(item[0], "x").text) for item in markups)
 
 
-def blocks_from(c: prose.Ctx, markups: list[tuple[str, bool]]) -> list[Block]:
-    return [parse(m, f"b{i}", wrap=w) for i, (m, w) in enumerate(markups) if m]
+def blocks_from(c: prose.Ctx, markups: list[tuple], form_counts: Counter) -> list[Block]:
+    """Parse each ``(markup, wrap[, tag])``; count values per tag (``prose`` or ``table:<style>``)."""
+    blocks = []
+    for i, item in enumerate(markups):
+        m, w = item[0], item[1]
+        if not m:
+            continue
+        b = parse(m, f"b{i}", wrap=w)
+        tag = item[2] if len(item) > 2 else "prose"
+        form_counts[f"values:{tag}"] += sum(sp.label != "INDICATOR" for sp in b.spans)
+        blocks.append(b)
+    return blocks
 
 
 def title(c: prose.Ctx) -> str:
@@ -157,10 +167,10 @@ def title(c: prose.Ctx) -> str:
     return c.pick(["", "", " 附件 2\n\n", "附件1\n"]) + t
 
 
-def doc_prose(c: prose.Ctx, form_counts: Counter) -> list[tuple[str, bool]]:
+def doc_prose(c: prose.Ctx, form_counts: Counter) -> list[tuple]:
     r = c.rng
     gens = prose.PROSE_DEPT if c.kind == "dept" else prose.PROSE_PROJ
-    out: list[tuple[str, bool]] = []
+    out: list[tuple] = []
     if r.random() < 0.3:
         out.append((heading(c, r.choice(["budget", "perf", "score"])), False))
     if r.random() < 0.4:
@@ -181,15 +191,15 @@ def doc_prose(c: prose.Ctx, form_counts: Counter) -> list[tuple[str, bool]]:
     return out
 
 
-def doc_table(c: prose.Ctx, style: str) -> list[tuple[str, bool]]:
+def doc_table(c: prose.Ctx, style: str) -> list[tuple]:
     r = c.rng
-    out: list[tuple[str, bool]] = []
+    out: list[tuple] = []
     if r.random() < 0.5:
         out.append((c.pick(["附表：", "附件2：", "表1 ", ""]) + c.pick(["绩效自评表如下：", f"{c.year}年度绩效自评情况详见下表。", "自评情况表"]), False))
     if c.kind == "dept" and r.random() < 0.3:
-        out.append((tables.finance_table(c, style), False))
+        out.append((tables.finance_table(c, style), False, f"table:{style}"))
     tbl = tables.dept_table(c, style) if c.kind == "dept" else tables.project_table(c, style)
-    out.append((tbl, False))
+    out.append((tbl, False, f"table:{style}"))
     if r.random() < 0.4:
         out.append((c.pick(["填表人：", "联系人："]) + c.pick(["张某", "李某", "王某"]) + c.pick(["", f"  联系电话：020-{r.randint(80000000, 89999999)}"]), False))
     if r.random() < 0.4:
@@ -197,16 +207,17 @@ def doc_table(c: prose.Ctx, style: str) -> list[tuple[str, bool]]:
     return out
 
 
-def doc_long(c: prose.Ctx, style: str) -> list[tuple[str, bool]]:
+def doc_long(c: prose.Ctx, style: str) -> list[tuple]:
     r = c.rng
-    out: list[tuple[str, bool]] = [(title(c), False), (heading(c, "basic"), False), (prose.p_basic(c), True)]
+    out: list[tuple] = [(title(c), False), (heading(c, "basic"), False), (prose.p_basic(c), True)]
     if r.random() < 0.5:
         out.append((prose.p_negatives(c), True))
     out.append((heading(c, "budget"), False))
     if c.kind == "dept":
         out += [(prose.p_budget(c), True), (prose.p_income(c), True)]
         if r.random() < 0.4:
-            out.append((tables.finance_table(c, tables.STYLES[r.randrange(len(tables.STYLES))]), False))
+            st = tables.STYLES[r.randrange(len(tables.STYLES))]
+            out.append((tables.finance_table(c, st), False, f"table:{st}"))
         if r.random() < 0.5:
             out.append((prose.p_three_public(c), True))
     else:
@@ -227,13 +238,17 @@ def doc_long(c: prose.Ctx, style: str) -> list[tuple[str, bool]]:
         out.append((prose.p_indicator_list(c), True))
     if r.random() < 0.4:
         out.append((prose.p_weighted_items(c), True))
-    target = r.randint(3000, 7000)
+    target = r.randint(3000, 8000)
     task = 0
-    while plain_len(out) < target * 0.8 and task < 12:
+    once = [prose.p_weighted_items, prose.p_indicator_list, prose.p_unlinked, prose.p_negatives]
+    r.shuffle(once)
+    while plain_len(out) < target * 0.8 and task < 16:
         task += 1
-        out.append((c.pick([f"任务{prose.cn_int(task)}：", f"{task}.", f"（{prose.cn_int(task)}）", f"重点工作{task}："]) + c.pick(ph.FILLERS) + "。", True))
-        for g in r.sample([prose.p_outputs, prose.p_outcomes, prose.p_indicator_list, prose.p_weighted_items, prose.p_negatives, prose.p_unlinked], r.randint(1, 3)):
-            out.append((g(c), True))
+        out.append((prose.p_task(c, task), True))
+        if r.random() < 0.4:
+            out.append((r.choice([prose.p_outputs, prose.p_outcomes])(c), True))
+        if once and r.random() < 0.4:
+            out.append((once.pop()(c), True))
     out.append((heading(c, "score"), False))
     out.append((prose.p_score(c), True))
     out += [(heading(c, "problem"), False), (prose.p_problems(c), True), (heading(c, "measure"), False), (prose.p_measures(c), True)]
@@ -262,7 +277,7 @@ def make_doc(seed: int, i: int, form_counts: Counter) -> dict:
         markups = doc_long(c, style)
         form_counts[f"doc:long:{style}:{c.kind}"] += 1
     lay = Layout(c, form == "long")
-    doc = assemble(c, blocks_from(c, markups), lay)
+    doc = assemble(c, blocks_from(c, markups, form_counts), lay)
     obj = {"id": f"syn-{i + 1:04d}", "text": doc["text"], "entities": doc["entities"], "relations": doc["relations"], "synthetic": True}
     return obj
 

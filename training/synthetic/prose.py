@@ -416,7 +416,19 @@ def p_negatives(c: Ctx) -> str:
 
 def p_filler(c: Ctx) -> str:
     r = c.rng
-    return "".join(c.pick(ph.FILLERS) + c.pick(["，", "；", "。"]) for _ in range(r.randint(1, 3))).rstrip("，；") + "。"
+    return "".join(f + c.pick(["，", "；", "。"]) for f in r.sample(ph.FILLERS, r.randint(1, 3))).rstrip("，；。") + "。"
+
+
+def p_task(c: Ctx, i: int) -> str:
+    """任务N：年初目标，…。目标完成情况，… — a task section as the reports write it."""
+    r = c.rng
+    head = c.pick([f"任务{cn_int(i)}：", f"任务 {i}：", f"{i}.", f"（{cn_int(i)}）", f"重点工作{i}："])
+    s = head + c.pick(["年初目标，", "年初目标：", ""]) + c.pick(ph.FILLERS) + "。"
+    s += c.pick(["目标完成情况，", "完成情况：", "实际完成情况，", ""])
+    s += "，".join(count_clause(c) for _ in range(r.randint(1, 3))) + "。"
+    if r.random() < 0.6:
+        s += "；".join(rate_clause(c) for _ in range(r.randint(1, 2))) + "。"
+    return s
 
 
 def p_problems(c: Ctx) -> str:
