@@ -21,6 +21,7 @@ from perfeval.readers import SourceText, read
 from perfeval.rules import ValueMatch, find_values, normalize
 from perfeval.rules.linker import CompactText, link_values
 from perfeval.rules.normalize import money_unit, qualifiers_around, same_length_view
+from perfeval.spans import SpanSet
 from perfeval.types import INDICATOR, Document, Entity, Indicator, Record, Relation
 
 if TYPE_CHECKING:
@@ -41,14 +42,6 @@ class _Link(NamedTuple):
     indicator: int  # index into the indicator list
     confidence: float
     source: str
-
-
-def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
-    return a_start < b_end and b_start < a_end
-
-
-def _inside_any(spans, start: int, end: int) -> bool:
-    return any(_overlaps(start, end, s, e) for s, e in spans)
 
 
 class Extractor:
@@ -104,17 +97,21 @@ class Extractor:
         view = same_length_view(text)
         values: list[_Value] = []
         index_of_value: dict[int, int] = {}
+        skipped = SpanSet(skip)
+        rule_spans = SpanSet((r.start, r.end) for r in rule_values)
+        rule_at = {(r.start, r.end): r for r in rule_values}
         for i, ent in enumerate(prediction.entities):
-            if not ent.is_value or _inside_any(skip, ent.start, ent.end):
+            if not ent.is_value or skipped.overlaps(ent.start, ent.end):
                 continue
-            rival = next((r for r in rule_values if _overlaps(r.start, r.end, ent.start, ent.end)), None)
+            rival_span = rule_spans.find(ent.start, ent.end)
+            rival = rule_at[rival_span] if rival_span else None
             if rival is not None and ent.confidence < self.unsure_below:
                 continue  # the rule value takes over below
             index_of_value[i] = len(values)
             values.append(self._normalised(text, view, ent, rival))
-        kept = [(v.entity.start, v.entity.end) for v in values]
+        taken = SpanSet((v.entity.start, v.entity.end) for v in values)
         indicators = [
-            e for e in prediction.entities if e.label == INDICATOR and not _inside_any(kept, e.start, e.end)
+            e for e in prediction.entities if e.label == INDICATOR and not taken.overlaps(e.start, e.end)
         ]
         index_of_indicator = {id(e): j for j, e in enumerate(indicators)}
         links: dict[int, _Link] = {}
@@ -122,9 +119,10 @@ class Extractor:
             tail = prediction.entities[rel.tail]
             if rel.head in index_of_value and id(tail) in index_of_indicator:
                 links[index_of_value[rel.head]] = _Link(index_of_indicator[id(tail)], rel.confidence, "model")
-        taken = kept + [(e.start, e.end) for e in indicators]
+        for e in indicators:
+            taken.add(e.start, e.end)
         for r in rule_values:
-            if not _inside_any(taken, r.start, r.end):
+            if not taken.overlaps(r.start, r.end):
                 values.append(self._from_rules(text, r))
         return values, indicators, links
 
@@ -191,17 +189,22 @@ class Extractor:
         if not unlinked:
             return
         spans = [(v.entity.label, v.entity.start, v.entity.end) for v in values]
-        value_spans = [(s, e) for _, s, e in spans]
+        value_spans = SpanSet((s, e) for _, s, e in spans)
+        indicator_spans = SpanSet((e.start, e.end) for e in indicators)
+        indicator_at = {(e.start, e.end): j for j, e in enumerate(indicators)}
         proposals = link_values(text, spans, CompactText(text))
         for i in unlinked:
             span = values[i].indicator or (
                 (proposals[i].start, proposals[i].end) if proposals[i] is not None else None
             )
-            if span is None or _inside_any(value_spans, *span):
+            if span is None or value_spans.overlaps(*span):
                 continue
-            existing = next((j for j, e in enumerate(indicators) if _overlaps(e.start, e.end, *span)), None)
-            if existing is None:
+            existing_span = indicator_spans.find(*span)
+            if existing_span is not None:
+                existing = indicator_at[existing_span]
+            else:
                 start, end = span
                 indicators.append(Entity(INDICATOR, start, end, text[start:end], source="rules", confidence=0.6))
-                existing = len(indicators) - 1
+                existing = indicator_at[span] = len(indicators) - 1
+                indicator_spans.add(start, end)
             links[i] = _Link(existing, proposals[i].confidence if proposals[i] else 0.6, "rules")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from perfeval.spans import SpanSet
 from perfeval.rules.normalize import (
     COUNT_UNITS,
     money_unit,
@@ -124,10 +125,6 @@ _LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[（(]?$")
 _MONEY_NEAR = 120  # chars within which a bare amount borrows a sibling's money unit
 
 
-def _inside(spans: list[tuple[int, int]] | tuple, start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
-
-
 def _in_quotes(text: str, start: int, end: int, open_mark: str = "“", close_mark: str = "”") -> bool:
     """True when the span sits inside a short “…” quotation (a slogan) or 《…》 title."""
     left = text.rfind(open_mark, max(0, start - 30), start)
@@ -169,7 +166,7 @@ def _accept_chinese(num: str, label: str, unit_text: str, before: str) -> bool:
     return True
 
 
-def _find_explicit(view: str, text: str, skip) -> list[ValueMatch]:
+def _find_explicit(view: str, text: str, skip: SpanSet) -> list[ValueMatch]:
     found = []
     for m in _VALUE_RE.finditer(view):
         start, end = m.span()
@@ -178,7 +175,7 @@ def _find_explicit(view: str, text: str, skip) -> list[ValueMatch]:
         chinese = bool(num) and not any(c.isdigit() for c in num)
         if chinese and not _accept_chinese(num, label, m.group("rest"), view[max(0, start - 4):start]):
             continue
-        if _inside(skip, start, end) or _is_name_or_ordinal(view, start, end, chinese):
+        if skip.overlaps(start, end) or _is_name_or_ordinal(view, start, end, chinese):
             continue
         norm = normalize(label, text[start:end])
         if norm.value is None:
@@ -201,12 +198,12 @@ def _nearest_money_unit(text: str, start: int, explicit: list[ValueMatch]) -> st
     return money_unit(text[best[1].start:best[1].end]) if best else None
 
 
-def _find_bare(view: str, text: str, skip, explicit: list[ValueMatch]) -> list[ValueMatch]:
+def _find_bare(view: str, text: str, skip: SpanSet, explicit: list[ValueMatch]) -> list[ValueMatch]:
     found = []
-    taken = [(v.start, v.end) for v in explicit]
+    taken = SpanSet((v.start, v.end) for v in explicit)
     for m in _BARE_RE.finditer(view):
         start, end = m.span("num")
-        if _inside(taken, start, end) or _inside(skip, start, end):
+        if taken.overlaps(start, end) or skip.overlaps(start, end):
             continue
         if m.group("cword"):
             label, implied = "COUNT", m.group("cword")
@@ -223,27 +220,13 @@ def _find_bare(view: str, text: str, skip, explicit: list[ValueMatch]) -> list[V
     return found
 
 
-def find_values(text: str, skip: list[tuple[int, int]] | tuple = ()) -> list[ValueMatch]:
-    """Every MONEY / PERCENT / COUNT / SCORE value in ``text``, in text order.
+def find_prose_values(text: str, skip: list[tuple[int, int]] | tuple = ()) -> list[ValueMatch]:
+    """Every MONEY / PERCENT / COUNT / SCORE value the prose grammar finds, in text order.
 
     ``skip`` lists ``(start, end)`` spans (running headers, page numbers) where no value
-    is looked for. Table cells are handled by :mod:`perfeval.rules.tables` when present.
+    is looked for.
     """
     view = same_length_view(text)
-    explicit = _find_explicit(view, text, skip)
-    values = explicit + _find_bare(view, text, skip, explicit)
-    values = _merge_tables(text, skip, values)
-    return sorted(values, key=lambda v: v.start)
-
-
-def _merge_tables(text: str, skip, values: list[ValueMatch]) -> list[ValueMatch]:
-    """Table cells know their column and row: their values win where spans overlap."""
-    try:
-        from perfeval.rules.tables import find_table_values
-    except ImportError:
-        return values
-    cells = find_table_values(text, skip)
-    if not cells:
-        return values
-    cell_spans = [(c.start, c.end) for c in cells]
-    return cells + [v for v in values if not _inside(cell_spans, v.start, v.end)]
+    skipped = SpanSet(skip)
+    explicit = _find_explicit(view, text, skipped)
+    return sorted(explicit + _find_bare(view, text, skipped, explicit), key=lambda v: v.start)
