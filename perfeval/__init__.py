@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from perfeval.evaluation import evaluate
 from perfeval.pipeline import Extractor
 from perfeval.types import Document, Entity, Indicator, Record, Relation
 
 __version__ = "0.1.0"
-__all__ = ["load", "extract", "Extractor", "Document", "Entity", "Indicator", "Record", "Relation", "__version__"]
+__all__ = ["load", "extract", "evaluate", "Extractor", "Document", "Entity", "Indicator", "Record", "Relation", "__version__"]
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
 
