@@ -148,9 +148,12 @@ def _shares(records: list[Record]) -> list[Finding]:
     findings = []
     for total_name, pairs in groups.items():
         stated = [r for r in records if r.type == "MONEY" and _name(r) == total_name and r.value]
-        total = float(stated[0].value) if stated else sum(float(part.value or 0) for _, part in pairs)
+        total = float(stated[0].value or 0) if stated else sum(float(part.value or 0) for _, part in pairs)
         unit = _display_unit(pairs[0][1])
-        basis = _label(stated[0]) if stated else f"{total_name} {_money(total, unit)} (not stated: the sum of its {len(pairs)} listed parts)"
+        basis = (
+            _label(stated[0]) if stated
+            else f"{total_name} {_money(total, unit)} (not stated: the sum of its {len(pairs)} listed parts)"
+        )
         for share, part in pairs:
             computed = float(part.value or 0) / total * 100
             ok = _agrees(share, computed)

@@ -150,6 +150,9 @@ def _record(obj: dict[str, Any]) -> Record:
     label = obj["type"]
     if label not in VALUE_LABELS:
         raise ValueError(f"type {label!r} is not one of {', '.join(VALUE_LABELS)}")
+    value = obj.get("value")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ValueError(f"value {value!r} is not a number or null")
     ind = obj.get("indicator")
     start, end = int(obj["start"]), int(obj["end"])
     return Record(
@@ -157,7 +160,7 @@ def _record(obj: dict[str, Any]) -> Record:
         text=str(obj.get("text", "")),
         start=start,
         end=end,
-        value=obj.get("value"),
+        value=value,
         unit=str(obj.get("unit") or ""),
         approximate=bool(obj.get("approximate", False)),
         qualifier=obj.get("qualifier"),

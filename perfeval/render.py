@@ -34,7 +34,7 @@ class _Column:
     numeric: bool = False
 
 
-def _number(value: float | int | None) -> str:
+def _number(value: float | None) -> str:
     """A figure as plain text: integral floats without ``.0``, no exponent, None as ''."""
     if value is None:
         return ""

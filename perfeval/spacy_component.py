@@ -47,10 +47,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from perfeval import Extractor, load
 from perfeval.spacy_ext import register_extensions
 from perfeval.types import Document
 
-__all__ = ["PerfevalComponent", "make_perfeval"]
+__all__ = ["PerfevalComponent", "apply_document", "make_perfeval"]
 
 
 class PerfevalComponent:
@@ -60,15 +61,13 @@ class PerfevalComponent:
         self.name = name
         self.model = model
         self.rules_only = rules_only
-        self._extractor: Any = None
+        self._extractor: Extractor | None = None
         register_extensions()
 
     @property
-    def extractor(self) -> Any:
+    def extractor(self) -> Extractor:
         """The :class:`perfeval.Extractor`, loaded on first use."""
         if self._extractor is None:
-            from perfeval import load
-
             self._extractor = load(model=self.model, rules_only=self.rules_only)
         return self._extractor
 

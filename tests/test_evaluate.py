@@ -161,6 +161,7 @@ def test_load_predictions_round_trip(tmp_path: Path, gold_file: Path) -> None:
         ({"doc": "a", "type": "MONEY", "text": "", "start": 10, "end": 900}, r"pred\.jsonl:1: value span \[10, 900\) is outside the text in document a"),
         ({"doc": "a", "type": "DATE", "start": 0, "end": 4}, r"pred\.jsonl:1: not an extraction record \(type 'DATE' is not one of"),
         ({"doc": "a", "type": "MONEY", "start": 0}, r"pred\.jsonl:1: not an extraction record \(missing key 'end'\)"),
+        ({"doc": "a", "type": "MONEY", "start": 0, "end": 4, "value": "2054"}, r"pred\.jsonl:1: not an extraction record \(value '2054' is not a number or null\)"),
         ({"doc": "zzz", "type": "MONEY", "start": 0, "end": 4}, r"pred\.jsonl: no 'doc' matches a gold document id"),
     ],
 )

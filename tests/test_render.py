@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,7 +104,7 @@ def test_value_title_shows_normalised_value_and_indicator() -> None:
     marks = {m["id"]: m for m in _parse(render_html(_document())).marks}
     assert marks["pe-e1"]["title"] == "MONEY · 20542500 元 · → 年度预算 · rules 1.00"
     assert marks["pe-e1"]["data-normalized"] == "20542500" and marks["pe-e1"]["data-indicator"] == "pe-e0"
-    assert marks["pe-e5"]["title"].startswith("PERCENT · 90.6 % · ")
+    assert (marks["pe-e5"]["title"] or "").startswith("PERCENT · 90.6 % · ")
     assert marks["pe-e0"]["title"] == "INDICATOR ← 2054.25 万元"
 
 
@@ -174,6 +176,16 @@ def test_render_command_reports_a_missing_file(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no such file" in result.output
 
 
+def test_render_command_reports_a_model_it_cannot_load(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from perfeval.cli.main import app
+
+    result = CliRunner().invoke(app, ["render", str(REPORT), "--model", str(tmp_path / "no-model")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not (tmp_path / "000_e314fb277ec6a483.html").exists()
+
+
 # --- the page in a real browser ------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -192,7 +204,7 @@ FLAGS = (
 
 
 @pytest.fixture
-def browser(tmp_path: Path):  # type: ignore[no-untyped-def]
+def browser(tmp_path: Path) -> Iterator[Any]:
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("chromium is absent: apt-get install -y chromium chromium-driver")
@@ -209,14 +221,14 @@ def browser(tmp_path: Path):  # type: ignore[no-untyped-def]
         shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
 
 
-def _column(driver, index: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _column(driver: Any, index: int) -> list[str]:
     from selenium.webdriver.common.by import By
 
     return [row.find_elements(By.TAG_NAME, "td")[index].text for row in driver.find_elements(By.CSS_SELECTOR, "#records tbody tr")]
 
 
 @pytest.mark.slow
-def test_page_in_headless_chromium(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_page_in_headless_chromium(browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 

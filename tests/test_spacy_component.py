@@ -8,9 +8,11 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import pytest
 import spacy
+from spacy.lang.zh import ChineseTokenizer
 from spacy.tokens import Doc
 
 import perfeval
@@ -103,11 +105,18 @@ def test_apply_document_keeps_the_longer_of_overlapping_spans() -> None:
 
 def test_component_pickles_its_config_only() -> None:
     component = PerfevalComponent("perfeval", model=None, rules_only=True)
-    component.extractor  # loads the extractor
+    assert component.extractor is not None  # loaded now, and left out of the pickle
     blob = pickle.dumps(component)
     copy = pickle.loads(blob)
     assert (copy.name, copy.model, copy.rules_only, copy._extractor) == ("perfeval", None, True, None)
     assert len(blob) < 500
+
+
+@pytest.fixture(scope="module")
+def rules_nlp() -> spacy.language.Language:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("perfeval", config={"rules_only": True})
+    return nlp
 
 
 def test_pipeline_matches_the_library(rules_nlp: spacy.language.Language) -> None:
@@ -119,17 +128,10 @@ def test_pipeline_matches_the_library(rules_nlp: spacy.language.Language) -> Non
     assert len(doc._.perfeval_links) == len(document.relations) > 0
 
 
-@pytest.fixture(scope="module")
-def rules_nlp() -> spacy.language.Language:
-    nlp = spacy.blank("zh")
-    nlp.add_pipe("perfeval", config={"rules_only": True})
-    return nlp
-
-
 REPORTS = sorted(Path(__file__).parents[1].glob("examples/*.txt"))
 
 
-def _summary(doc: Doc) -> tuple[list[tuple[str, int, int]], list[dict], list[dict]]:  # type: ignore[type-arg]
+def _summary(doc: Doc) -> tuple[list[tuple[str, int, int]], list[dict[str, Any]], list[dict[str, Any]]]:
     return [(e.label_, e.start_char, e.end_char) for e in doc.ents], doc._.perfeval_links, doc._.perfeval_records
 
 
@@ -161,7 +163,8 @@ def test_pipe_with_two_spawned_processes() -> None:
 def test_saved_pipeline_loads_with_its_config(rules_nlp: spacy.language.Language, tmp_path: Path) -> None:
     rules_nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
-    assert loaded.get_pipe("perfeval").rules_only is True
+    component = loaded.get_pipe("perfeval")
+    assert isinstance(component, PerfevalComponent) and component.rules_only is True
     assert _summary(loaded(TEXT)) == _summary(rules_nlp(TEXT))
 
 
@@ -178,6 +181,7 @@ def _train_tiny_pkuseg(directory: Path) -> Path:
 def test_pkuseg_segmenter(tmp_path: Path) -> None:
     model = _train_tiny_pkuseg(tmp_path)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    assert isinstance(nlp.tokenizer, ChineseTokenizer)
     nlp.tokenizer.initialize(pkuseg_model=str(model))
     nlp.add_pipe("perfeval", config={"rules_only": True})
     doc = nlp(TEXT)
@@ -186,7 +190,8 @@ def test_pkuseg_segmenter(tmp_path: Path) -> None:
     values = [(r["start"], r["end"]) for r in doc._.perfeval_records]
     assert values and all(any(e.start_char <= s and t <= e.end_char for e in doc.ents) for s, t in values)
     ent_spans = {(e.start_char, e.end_char) for e in doc.ents}
-    assert all(tuple(link["value"]) in ent_spans and tuple(link["indicator"]) in ent_spans for link in doc._.perfeval_links)
+    links = doc._.perfeval_links
+    assert links and all(tuple(link["value"]) in ent_spans and tuple(link["indicator"]) in ent_spans for link in links)
 
 
 def test_uninitialised_pkuseg_fails_in_the_tokenizer() -> None:

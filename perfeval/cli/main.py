@@ -31,10 +31,16 @@ from perfeval.cli.extract import extract_command  # noqa: E402
 from perfeval.cli import annotations  # noqa: E402
 from perfeval.cli.render import render  # noqa: E402
 from perfeval.cli.evaluate import evaluate_command  # noqa: E402
+from perfeval.cli.summary import summary_command  # noqa: E402
+from perfeval.cli.check import check_command  # noqa: E402
+from perfeval.cli.train import train_command  # noqa: E402
 
 # --- command registration (one line per command module) ---
 app.command("extract")(extract_command)
 app.add_typer(annotations.app, name="annotations")
 app.command("render")(render)
 app.command("evaluate")(evaluate_command)
+app.command("summary")(summary_command)
+app.command("check")(check_command)
+app.command("train")(train_command)
 # --- end of command registration ---

@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 
-from perfeval import load
+from perfeval import Extractor, load
 from perfeval.readers import ReadError
 from perfeval.render import render_html
 
 
-def render(
-    file: Path = typer.Argument(..., help="A report: .txt, .pdf or .docx."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The HTML file to write (default: FILE with .html)."),
-    rules_only: bool = typer.Option(False, "--rules-only", help="Use the rule layer alone, no model."),
-    model: Optional[str] = typer.Option(None, "--model", help="A model directory (default: the embedded model)."),
-) -> None:
-    """Extract FILE and write a page that highlights its values, indicators and links."""
+def _extractor(model: str | None, rules_only: bool) -> Extractor:
+    """The extractor, or exit 2 with one line when the model cannot be loaded."""
+    if rules_only:
+        return load(rules_only=True)
+    from perfeval.model import ModelLoadError  # imports torch: only when a model is wanted
+
     try:
-        extractor = load(model=model, rules_only=rules_only)
-    except Exception as err:  # a model that cannot be loaded: one line, no traceback
+        return load(model=model)
+    except ModelLoadError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None
+
+
+def render(
+    file: Annotated[Path, typer.Argument(help="A report: .txt, .pdf or .docx.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The HTML file to write (default: FILE with .html).")] = None,
+    rules_only: Annotated[bool, typer.Option("--rules-only", help="Use the rule layer alone, no model.")] = False,
+    model: Annotated[str | None, typer.Option("--model", help="A model directory (default: the embedded model).")] = None,
+) -> None:
+    """Extract FILE and write a page that highlights its values, indicators and links."""
+    extractor = _extractor(model, rules_only)
     try:
         document = extractor.extract_file(file)
     except ReadError as err:

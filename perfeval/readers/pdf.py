@@ -63,7 +63,8 @@ def read_pdf(path: Path) -> SourceText:
 def _read_error(path: Path, cause: object) -> ReadError:
     if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
         return ReadError(f"{path}: is encrypted (password-protected); remove the password, e.g. qpdf --decrypt, then retry")
-    return ReadError(f"{path}: is not a readable PDF (damaged or not a PDF: {cause or type(cause).__name__}); re-export it and retry")
+    reason = str(cause) or type(cause).__name__
+    return ReadError(f"{path}: is not a readable PDF (damaged or not a PDF: {reason}); re-export it and retry")
 
 
 def _page_lines(page: Any) -> tuple[list[str], int]:
@@ -115,7 +116,7 @@ def _assemble(pages: list[list[str]], skipped: list[set[int]]) -> SourceText:
     page_starts: list[int] = []
     skip: list[tuple[int, int]] = []
     offset = 0
-    for lines, skip_lines in zip(pages, skipped):
+    for lines, skip_lines in zip(pages, skipped, strict=True):
         page_starts.append(offset)
         for i, line in enumerate(lines):
             if i in skip_lines:

@@ -15,7 +15,7 @@ For each value, in order:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,22 +24,39 @@ LABEL_SEPARATORS = set("：:|")
 MAX_INDICATOR = 16
 
 _CHANGE = re.compile(
-    r"(?:同比|环比)?(?:增加|增长|减少|下降|提高|降低|上升|增幅|降幅|增速|增长率)$"
+    r"(?:同比|环比)?(?:增加|增长|减少|下降|提高|降低|上升|增幅|降幅|增速|增长率|"
+    r"高出|超出|回落|回升|提升|调减|调增|压减)$"
 )
-_SHARE = re.compile(r"(占[^占]{1,10}?)(?:的)?(?:比重|比例)?$")
-_PREFIX = re.compile(  # applied with .match(segment, pos): no "^"
-    r"(?:[一二三四五六七八九十]+是|其中|另外|此外|同时|全年|本年度|今年以来|今年|一年来|年内|"
-    r"\d{4}年度?|截[至止]\S{0,8}?[底末]|本单位|我单位|本部门|我部门|我办|本办|我局|本局|我委|本委|我们|"
-    r"共计|共|累计|合计|总计|先后|分别|已经|已|均|全部|召开|举办|举行|组织开展|开展|推动|推进|"
-    r"达到|约|近|超过)"
+_SHARE = re.compile(r"(占(?!比)[^占]{1,10}?)(?:的)?(?:比重|比例)?$")  # 占总收入的; not 即办件占比
+# Words a clause may start with that are not part of what is measured, in groups:
+_PREFIX_WORDS = (
+    # list markers and connectives
+    r"[一二三四五六七八九十]+是|其中|另外|此外|同时|综上|导致|致使|使得",
+    # time words
+    r"全年|本年度|今年以来|今年|一年来|年内|每[年月周日]|每季度|\d{4}年度?|截[至止](?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?[底末]?",
+    # the reporting body and its scope
+    r"本单位|我单位|本部门|我部门|我办|本办|我局|本局|我委|本委|我中心|本中心|我院|本院|我们|"
+    r"该项目|本项目|该单位|全区|全市|全县|全镇|全省|全局|全委|全系统|各级|各类",
+    # filler adverbs
+    r"总共|共计|共有|现有|拥有|共|累计|合计|总计|先后|分别|已经|已|均|全部|达到|约|近|超过",
 )
+_PREFIX = re.compile("(?:" + "|".join(_PREFIX_WORDS) + ")")  # applied with .match(segment, pos)
+# Filler verbs; 完成 only when a noun phrase of 3+ characters follows (完成预算 stays whole).
+_VERB_PREFIX = re.compile(r"(?:召开|举办|举行|组织开展|开展|推动|推进|安排|争取|设立|增设|完成(?=.{3}))")
+# Words inside a clause after which the measured phrase starts: 在平台累计|发布信息,
+# 整理2020年|文书档案, 部署会、座谈会等|其他会议 (中等, 高等 … are words, not lists).
+_CUT = re.compile(r"累计|共计|合计|总计|总共|\d{4}年度?(?![\d月])|(?<![中高初平同对均特一二三])等")
 _SUFFIX = re.compile(
-    r"(?:的|为|是|达到|达|约|近|超过|共计|共|累计|合计|总计|计|有|了|至|到|分别|均|"
-    r"不低于|不少于|不超过|高于|低于|大于|小于|≥|≤|>|<|=)$"
+    r"(?:的|为|是|等|达到|达|约|近|超过|共计|共|累计|合计|总计|计|有|了|至|到|分别|均|仅为|仅|"
+    r"稳定在|保持在|控制在|维持在|不低于|不少于|不超过|高于|低于|大于|小于|≥|≤|>|<|=)$"
 )
 _LIST_NUMBER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．](?!\d)(?!.*\d[.、．](?!\d))")
 _AFTER_STOP = re.compile(r"(?:的|和|与|及|等|参与|参加|进行|进|开展|获|被|以|在|，)")
 _NOT_NOUN_START = set("的以左上下和及与等为是在中了后前内外约近余多")
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到|达|占|有)?$")
+_CLAUSE_STOPS = DELIMITERS - {"、"}
+_NAME_LIST = re.compile(r"[^、和及与]+")
+_LIST_GAP = re.compile(r"[、，,和及与]*")  # between two values of one 分别为 list
 
 
 @dataclass
@@ -51,12 +68,53 @@ class Link:
     confidence: float
 
 
+# Whole lines that are page furniture, not prose: the linker reads through them as if they
+# were whitespace, so a sentence cut by a page break is whole again.
+_BOILERPLATE = re.compile(
+    r"^[ \t\u3000]*(?:"
+    r"[-—–]+[ \t]*\d{1,4}[ \t]*[-—–]+"  # - 3 -
+    r"|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?"  # 第 3 页 共 12 页
+    r"|共[ \t]*\d{1,4}[ \t]*页[ \t]*[,，]?[ \t]*第[ \t]*\d{1,4}[ \t]*页"
+    r"|[^\n，,。；;：:|]{2,60}(?:报告|自评表|评价表)"  # running title
+    r"|[（(]?(?:金额|计量)?单位[ \t]*[:：][^\n，。]{1,10}?[)）]?"  # 单位：万元
+    r")[ \t\u3000]*$",
+    re.M,
+)
+# A numbered heading line (``2.资金到位情况``, ``（三）预算执行率``) ends its clause; its name,
+# when it reads like a measure, is the fallback indicator of values under it.
+_HEADING = re.compile(
+    r"^[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d))"
+    r"[ \t\u3000]*(?P<name>[^\n，,。；;：:\d]{2,30}?)[ \t\u3000]*(?:[。：:]|$)",
+    re.M,
+)
+_MEASURE_NAME = re.compile(r"(?:率|度|数|额|量|比例|比重|指标|得分|分值)$")
+HEADING_REACH = 200  # compact characters under a heading within which it is the fallback
+
+
 class CompactText:
-    """``text`` without whitespace, with a map back to original offsets."""
+    """``text`` without whitespace and page furniture, with a map back to original offsets.
+
+    ``headings`` lists, in text order, ``(boundary, name)`` for each numbered heading line:
+    the compact index where its item's text starts, and the compact span of its name when
+    the name reads like a measure (``资金使用合规率``), else None.
+    """
 
     def __init__(self, text: str) -> None:
-        self.positions = [i for i, c in enumerate(text) if not c.isspace()]
-        self.text = "".join(text[i] for i in self.positions)
+        positions: list[int] = []
+        shown = 0
+        for m in _BOILERPLATE.finditer(text):
+            positions.extend(i for i in range(shown, m.start()) if not text[i].isspace())
+            shown = m.end()
+        positions.extend(i for i in range(shown, len(text)) if not text[i].isspace())
+        self.positions = positions
+        self.text = "".join(text[i] for i in positions)
+        self.headings = [self._heading(m) for m in _HEADING.finditer(text)]
+        self.boundaries = [b for b, _ in self.headings]
+
+    def _heading(self, m: re.Match[str]) -> tuple[int, tuple[int, int] | None]:
+        name = m.group("name")
+        span = (self.index(m.start("name")), self.index(m.end("name"))) if _MEASURE_NAME.search(name) else None
+        return self.index(m.end()), span
 
     def index(self, offset: int) -> int:
         """Compact index of the first non-space character at or after ``offset``."""
@@ -71,15 +129,18 @@ def _strip(segment: str) -> tuple[int, int]:
     """Offsets (within ``segment``) of what stays after stripping prefixes and suffixes."""
     left, right = 0, len(segment)
     while left < right:
-        m = _PREFIX.match(segment, left, right)
-        if not m or m.end() == left:
-            break
-        left = m.end()
-    while left < right:
         m = _SUFFIX.search(segment[left:right])
         if not m or m.start() == m.end():
             break
         right = left + m.start()
+    cuts = [m.end() for m in _CUT.finditer(segment, left, right) if right - m.end() >= 2]
+    if cuts:
+        left = cuts[-1]
+    while left < right:
+        m = _PREFIX.match(segment, left, right) or _VERB_PREFIX.match(segment, left, right)
+        if not m or m.end() == left:
+            break
+        left = m.end()
     if right - left > MAX_INDICATOR:
         cut = segment.rfind("的", left, right - 1)
         left = cut + 1 if cut >= 0 and right - cut - 1 >= 2 else right - MAX_INDICATOR
@@ -95,8 +156,16 @@ def _before(compact: str, start: int, floor: int) -> tuple[int, int] | None:
     if start - 1 > floor and compact[start - 1] in LABEL_SEPARATORS:
         start -= 1
     left = start
-    while left > floor and compact[left - 1] not in DELIMITERS and start - left < 40:
-        left -= 1
+    while left > floor and start - left < 40:
+        if compact[left - 1] == "”":  # a short quoted name inside the phrase: “三公”经费
+            opening = compact.rfind("“", max(floor, left - 8), left - 1)
+            if opening < 0:
+                break
+            left = opening
+        elif compact[left - 1] in DELIMITERS:
+            break
+        else:
+            left -= 1
     numbering = _LIST_NUMBER.search(compact, left, start)
     if numbering:
         left = numbering.end()
@@ -133,28 +202,76 @@ def _after(compact: str, end: int, ceiling: int) -> tuple[int, int] | None:
     return (start, start + len(segment)) if len(segment) >= 2 else None
 
 
+def _in_brackets(compact: str, start: int, end: int) -> bool:
+    """True when the value is all a bracket holds: ``决策（15分）``, ``1,250.3万元（57.6%）``."""
+    return 0 < start and end < len(compact) and compact[start - 1] in "（(" and compact[end] in "）)"
+
+
+def _respective_names(compact: str, start: int, floor: int) -> list[tuple[int, int]]:
+    """The names listed before ``分别为`` right before compact index ``start``.
+
+    ``基本支出和项目支出分别为 X、Y``: X measures 基本支出 and Y 项目支出.
+    """
+    m = _RESPECTIVELY.search(compact, max(floor, start - 6), start)
+    if not m:
+        return []
+    left = m.start()
+    while left > floor and compact[left - 1] not in _CLAUSE_STOPS and m.start() - left < 40:
+        left -= 1
+    names = []
+    for part in _NAME_LIST.finditer(compact, left, m.start()):
+        s, e = _strip(part.group())
+        if e - s >= 2:
+            names.append((part.start() + s, part.start() + e))
+    return names if len(names) >= 2 else []
+
+
+def _heading_fallback(compact: CompactText, start: int) -> tuple[int, int] | None:
+    """The measure-like heading of the numbered item that compact index ``start`` is in."""
+    i = bisect_right(compact.boundaries, start) - 1
+    if i < 0 or start - compact.boundaries[i] > HEADING_REACH:
+        return None
+    return compact.headings[i][1]
+
+
 def link_values(text: str, values: Sequence[tuple[str, int, int]], compact: CompactText | None = None) -> list[Link | None]:
     """An indicator span (or None) for each ``(label, start, end)`` value, in input order.
 
     ``values`` must not overlap; spans found never overlap any value.
     """
     compact = compact or CompactText(text)
+    ctext = compact.text
     order = sorted(range(len(values)), key=lambda i: values[i][1])
     bounds = [(compact.index(values[i][1]), compact.index(values[i][2])) for i in order]
     links: list[Link | None] = [None] * len(values)
+    respective: list[tuple[int, int]] = []  # names of a running 分别为 list, next one first
     for rank, i in enumerate(order):
-        label = values[i][0]
         cs, ce = bounds[rank]
         floor = bounds[rank - 1][1] if rank else 0
-        ceiling = bounds[rank + 1][0] if rank + 1 < len(order) else len(compact.text)
+        ceiling = bounds[rank + 1][0] if rank + 1 < len(order) else len(ctext)
+        previous = links[order[rank - 1]] if rank else None
+        b = bisect_right(compact.boundaries, cs) - 1
+        clause_floor = max(floor, compact.boundaries[b]) if b >= 0 else floor
         found, confidence = None, 0.6
-        if label == "COUNT":
-            found, confidence = _after(compact.text, ce, ceiling), 0.6
-        if found is None:
-            found, confidence = _before(compact.text, cs, floor), 0.55
-        if found is None and rank and cs == floor and links[order[rank - 1]] is not None:
-            links[i] = links[order[rank - 1]]
-            continue
+        names = _respective_names(ctext, cs, clause_floor)
+        if names or (respective and _LIST_GAP.fullmatch(ctext, floor, cs)):
+            respective = names or respective
+            found, confidence = respective.pop(0), 0.55
+        elif _in_brackets(ctext, cs, ce):
+            if previous is not None and cs - 1 == floor:
+                links[i] = previous
+                continue
+            found, confidence = _before(ctext, cs - 1, clause_floor), 0.5
+        else:
+            if values[i][0] == "COUNT":
+                found = _after(ctext, ce, ceiling)
+            if found is None:
+                found, confidence = _before(ctext, cs, clause_floor), 0.55
+            if found is None and previous is not None and cs == floor:
+                links[i] = previous
+                continue
+            if found is None:
+                found, confidence = _heading_fallback(compact, cs), 0.45
         if found is not None:
             start, end = compact.span(*found)
             links[i] = Link(start, end, confidence)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cn2an
 
 COUNT_UNITS: tuple[str, ...] = (
-    "人次", "人日", "条次", "家次", "项次", "批次", "场次", "件次", "户次", "个", "次", "名", "人",
+    "人次", "人日", "车次", "班次", "架次", "条次", "家次", "项次", "批次", "场次", "件次", "户次", "个", "次", "名", "人",
     "件", "项", "家", "条", "篇", "份", "期", "场", "批", "所", "座", "宗", "部", "类", "套", "台",
     "辆", "户", "位", "册", "封", "起", "例", "种", "处", "张", "轮", "节", "栋", "艘", "架", "株",
     "首", "幅", "笔",
@@ -92,9 +92,13 @@ def money_unit(span_text: str) -> str | None:
     return m.group(1) if m else None
 
 
+# ``50万`` / ``1.2亿`` in a money span: 元 left out
+_SHORT_MONEY_UNIT = {"万": "万元", "亿": "亿元"}
+
+
 def _unit(compact: str, label: str, implied_unit: str | None) -> str | None:
     if label == "MONEY":
-        return money_unit(compact) or implied_unit
+        return money_unit(compact) or implied_unit or _SHORT_MONEY_UNIT.get(compact[-1:])
     if label == "PERCENT":
         if compact.endswith("百分点"):
             return "百分点"

@@ -16,12 +16,16 @@ with units in target/actual columns); in one-cell-per-line text a second program
 also cuts the cell sequence into rows, each row starting with a name.
 
 A cell number is a value when its kind is evident: a unit in the cell, a unit in its
-column header (``年度预算数(万元)``), in the table's label header (``项目资金（万元）``)
-or in the row's 度量单位 cell, a 分值/权重/得分 column (SCORE) or an 执行率 column
-(PERCENT). Empty, ``—`` and bare ``0`` cells are not values. A value links to the
-row's name (the rightmost filled name cell, normally the 三级指标) in a score sheet,
-and to its column header (without the bracketed unit) in a budget-execution block.
-Section weights such as ``预算执行情况（10分）`` are SCORE linked to the section name.
+column header (``年度预算数(万元)``), in the table's label header (``项目资金（万元）``),
+in a ``单位：万元`` line just above the table or in the row's 度量单位 cell, a
+分值/权重/得分 column (SCORE) or an 执行率 column (PERCENT). Empty, ``—`` and bare
+``0`` cells are not values. A value links to the row's name (the rightmost filled name
+cell, normally the 三级指标, without a leading ``其中：``) in a score sheet, and to its
+column header (the text before any bracket) in a budget-execution block, whose rows
+name funding sources (总额, 财政资金, 上年结转资金); a budget row that names what it
+measures (收入合计, 基本支出, 办公经费) keeps the link to its own name. Section
+weights such as ``预算执行情况（10分）`` are SCORE linked to the section name. Page
+numbers (``— 4 —``) and running titles (``…自评报告``) inside a table are passed over.
 """
 
 from __future__ import annotations
@@ -88,7 +92,7 @@ _NUMBER_CELL = re.compile(
 )
 _HEADER_UNIT = re.compile(rf"[（(]\s*(?:单位[:：]\s*)?({_UNIT_ALT})\s*[)）]|单位[:：]\s*({_UNIT_ALT})")
 _SECTION_WEIGHT = re.compile(r"^(?P<name>[^（()）]+?)\s*[（(]\s*(?P<score>\d+(?:\.\d+)?\s*分)\s*[)）]$")
-_BRACKET = re.compile(r"\s*[（(].*$", re.S)
+_BRACKET = re.compile(r"\s*[（(].*$", re.DOTALL)
 # Page furniture that web and PDF text leaves inside a table: — 4 —, a report's running title.
 _PAGE_FURNITURE = re.compile(r"^[-—–－]+\s*\d+\s*[-—–－]+$|.*自评报告$")
 _DASHES = frozenset("—–-－/／\\、")
@@ -133,15 +137,6 @@ class Header:
         """A budget-execution block: values link to their column header."""
         return any(c.role in (Role.BUDGET, Role.RATE) for c in self.columns)
 
-    def with_unit_above(self, lines: list[Cell], i: int) -> Header:
-        """Take the money unit of a ``单位：万元`` line among the three lines above line ``i``."""
-        if self.unit is None:
-            for line in lines[max(0, i - 3):i]:
-                m = _UNIT_LINE.search(line.text)
-                if m:
-                    self.unit = m.group(1)
-        return self
-
     @property
     def has_names(self) -> bool:
         return any(c.role in _NAME_ROLES for c in self.columns)
@@ -174,10 +169,10 @@ def find_table_values(text: str, skip: list[Span] | tuple = ()) -> list[ValueMat
 def _lines(text: str) -> list[Cell]:
     """Every line of ``text`` (blank ones too), stripped, with its span."""
     out = []
-    for m in re.finditer(r"[^\n]*", text):
-        if m.start() > 0 and m.start() == m.end() and text[m.start() - 1] != "\n":
-            continue  # the empty match right after a line's end
-        out.append(_strip(text, m.start(), m.end()))
+    start = 0
+    for line in text.split("\n"):
+        out.append(_strip(text, start, start + len(line)))
+        start += len(line) + 1
     return out
 
 
@@ -271,11 +266,20 @@ def _header(cells: list[Cell]) -> Header | None:
         return None
     if any(r in (Role.BUDGET, Role.RATE) for r in roles) and roles[0] is Role.OTHER:
         roles[0] = Role.LABEL  # 项目 / 年度预算执行情况 heading the funding-source rows
-    columns = [Column(role, _unit_in(cell.text), _name_span(cell)) for cell, role in zip(cells, roles)]
+    columns = [Column(role, _unit_in(cell.text), _name_span(cell)) for cell, role in zip(cells, roles, strict=True)]
     label_units = [col.unit for col in columns if col.role is Role.LABEL and col.unit]
     if columns[-1].role is not Role.NOTE:
         columns.append(Column(Role.NOTE, None, None))
     return Header(columns, label_units[0] if label_units else None, len(cells))
+
+
+def _unit_above(lines: list[Cell], i: int) -> str | None:
+    """The money unit of a ``单位：万元`` line among the three lines above line ``i``."""
+    for line in reversed(lines[max(0, i - 3):i]):
+        m = _UNIT_LINE.search(line.text)
+        if m:
+            return m.group(1)
+    return None
 
 
 def _unit_in(text: str) -> str | None:
@@ -305,23 +309,24 @@ def _read_separated(text: str, lines: list[Cell], i: int) -> tuple[list[ValueMat
     framed = sum(line.text.startswith("|") and line.text.endswith("|") for line in block)
     outer = sep == "|" and framed >= 0.8 * len(block)  # |a|b| rows; a lone |b|c| row has an empty first cell
     rows = [_split(text, _unstripped(text, line), sep, outer) for line in block]
-    return _read_rows(text, lines, i, rows, positional=True), j
+    return _read_rows(lines, i, rows, positional=True), j
 
 
 def _read_spaced(text: str, lines: list[Cell], i: int) -> tuple[list[ValueMatch], int] | None:
     """A header row of space-separated cells and the rows below it, up to a blank or prose line."""
     head = _tokens(text, lines[i], None)
-    if len(head) < 3 or _header(head) is None:
+    header = _header(head) if len(head) >= 3 else None
+    if header is None:
         return None
     rows = [head]
     j = i + 1
     while j < len(lines) and lines[j].text and not _separator(lines[j].text) and not _is_prose(lines[j]):
-        rows.append(_tokens(text, lines[j], _header(rows[0])))
+        rows.append(_tokens(text, lines[j], header))
         j += 1
-    return _read_rows(text, lines, i, rows, positional=False), j
+    return _read_rows(lines, i, rows, positional=False), j
 
 
-def _read_rows(text: str, lines: list[Cell], i: int, rows: list[list[Cell]], positional: bool) -> list[ValueMatch]:
+def _read_rows(lines: list[Cell], i: int, rows: list[list[Cell]], positional: bool) -> list[ValueMatch]:
     """Values of rows that each hold one table row; a header row switches the columns.
 
     ``positional``: a row with as many cells as the header maps cell ``k`` to column ``k``
@@ -332,7 +337,8 @@ def _read_rows(text: str, lines: list[Cell], i: int, rows: list[list[Cell]], pos
     for cells in rows:
         new_header = _header(cells)
         if new_header is not None:
-            header = new_header.with_unit_above(lines, i)
+            header = new_header
+            header.unit = header.unit or _unit_above(lines, i)
         elif header is not None:
             fits = positional and len(cells) in (header.written, len(header.columns))
             values += _row_values(header, cells, list(range(len(cells))) if fits else _align(cells, header))
@@ -347,7 +353,7 @@ def _read_cell_per_line(text: str, lines: list[Cell], i: int) -> tuple[list[Valu
     header = _header(_with_label(text, lines, i, heads))
     if header is None:
         return None
-    header.with_unit_above(lines, i)
+    header.unit = header.unit or _unit_above(lines, i)
     cells = []
     while j < len(lines) and not _separator(lines[j].text) and not _is_prose(lines[j]):
         if len(_header_run(lines, j)[0]) >= 3:
@@ -520,7 +526,7 @@ def _row_values(header: Header, cells: list[Cell], columns: list[int] | None) ->
     """The values of one row whose cell ``k`` sits in column ``columns[k]`` (None: no fit)."""
     if columns is None:
         return []
-    placed = [(cell, header.columns[col]) for cell, col in zip(cells, columns)]
+    placed = [(cell, header.columns[col]) for cell, col in zip(cells, columns, strict=True)]
     names = [cell for cell, column in placed if column.role in _NAME_ROLES and cell.text]
     row_name = _row_name(names[-1]) if names else None
     row_unit = next((cell.text for cell, column in placed if column.role is Role.UNIT and _is_unit(cell.text)), None)

@@ -10,6 +10,7 @@ outside and are reported in :attr:`ValueMatch.qualifier` / ``approximate``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from perfeval.spans import SpanSet
@@ -43,7 +44,13 @@ class ValueMatch:
 
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_AR_NUMBER = r"(?<![\d.,A-Za-z])(?:(?<![\u4e00-\u9fff])\+|[\-−])?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
+# a decimal part may be cut by one line break (``97.⏎8%``), as PDF text leaves it
+_AR_NUMBER = (
+    r"(?<![\d.,A-Za-z])(?:(?<![\u4e00-\u9fff])\+|[\-−])?(?:\d{1,3}(?:,\d{3})+|\d+)"
+    r"(?:\.(?:[ \t]*\r?\n[ \t]*)?\d+)?(?![\d,]\d)"
+)
+# a range ``2-3次``, ``4至6次``, ``10～15%``: one value, normalised to its lower bound
+_RANGE = r"(?:[ \t]*[-~～—至到][ \t]*\d+(?:\.\d+)?(?![\d,]\d))?"
 _CN_NUMBER = rf"[{_CN_DIGITS}]+"
 # whitespace (line breaks included) and at most one page-number line between number and unit
 _GAP = r"[ \t\u3000\u00a0\r\n]{0,8}(?:-[ \t]*\d{1,4}[ \t]*-[ \t\u3000\u00a0\r\n]{1,8})?"
@@ -94,7 +101,7 @@ _VALUE_RE = re.compile(
     rf"""
     (?P<cnpct>百分之[{_CN_DIGITS}点]+)
     | (?P<malformed>(?<![\d.])\d+\.)(?=[ \t]*[%％])(?P<malformed_unit>[ \t]*%)
-    | (?P<num>{_AR_NUMBER}|{_CN_NUMBER})
+    | (?P<num>{_AR_NUMBER}(?P<range>{_RANGE})|{_CN_NUMBER})
       (?P<rest>
           (?P<money>{_INNER}{_MONEY_UNIT})
         | (?P<percent>{_GAP}{_PERCENT_UNIT})
@@ -122,7 +129,16 @@ _ORDINAL_BEFORE = re.compile(r"第[ \t]*$")
 _COUNTING_VERB_BEFORE = re.compile(r"(?:召开|举办|举行|开展|组织|筹备)$")
 _SESSION_BEFORE = re.compile(r"届[^，。；\n]{0,4}$")  # 十七届人大三次会议
 _LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[（(]?$")
+_CATEGORY_AFTER = re.compile(r"及?以[上下]")  # 四类以上危桥: a grade, not a count
 _MONEY_NEAR = 120  # chars within which a bare amount borrows a sibling's money unit
+_DECLARED_NEAR = 1500  # chars after ``单位：万元`` within which bare amounts are in that unit
+_DECLARED_UNIT_RE = re.compile(r"单位[ \t]*[:：][ \t]*(万亿元|亿元|千万元|百万元|万元|千元|元)")
+
+# ``50万`` with no 元: money only in a clause that talks about money (项目预算50万).
+_WAN_RE = re.compile(
+    rf"(?P<num>{_AR_NUMBER})(?P<rest>{_GAP}(?:余{_GAP})?[万亿])(?=[ \t\r\n，,。；;、）)]|$)"
+)
+_MONEY_CLAUSE_RE = re.compile(r"(?:预算|资金|经费|支出|收入|拨款|金额|投资|投入|补助|补贴|费用|成本|结余)[^，,。；;：:\n]{0,12}$")
 
 
 def _in_quotes(text: str, start: int, end: int, open_mark: str = "“", close_mark: str = "”") -> bool:
@@ -177,30 +193,59 @@ def _find_explicit(view: str, text: str, skip: SpanSet) -> list[ValueMatch]:
             continue
         if skip.overlaps(start, end) or _is_name_or_ordinal(view, start, end, chinese):
             continue
+        if chinese and _CATEGORY_AFTER.match(view, end) and m.group("rest").strip() == "类":
+            continue
         norm = normalize(label, text[start:end])
         if norm.value is None:
             continue
         approx, qualifier = qualifiers_around(view, start, end)
-        found.append(
-            ValueMatch(label, start, end, norm.value, norm.unit, norm.approximate or approx, qualifier)
-        )
+        approx = norm.approximate or approx or bool(m.group("range"))
+        found.append(ValueMatch(label, start, end, norm.value, norm.unit, approx, qualifier))
     return found
 
 
-def _nearest_money_unit(text: str, start: int, explicit: list[ValueMatch]) -> str | None:
-    best = None
-    for v in explicit:
-        if v.label != "MONEY":
+def _nearest_money_unit(text: str, start: int, money: list[ValueMatch]) -> str | None:
+    """The unit of the explicit MONEY value nearest to ``start`` (``money`` sorted by start)."""
+    i = bisect_left([v.start for v in money], start)
+    near = [v for v in money[max(0, i - 1):i + 1] if abs(v.start - start) <= _MONEY_NEAR]
+    if not near:
+        return None
+    best = min(near, key=lambda v: abs(v.start - start))
+    return money_unit(text[best.start:best.end])
+
+
+def _declared_unit(declared: list[tuple[int, str]], start: int) -> str | None:
+    """The money unit of the last ``单位：万元`` declaration shortly before ``start``."""
+    i = bisect_left(declared, (start, "")) - 1
+    if i >= 0 and start - declared[i][0] <= _DECLARED_NEAR:
+        return declared[i][1]
+    return None
+
+
+def _find_wan_money(view: str, text: str, skip: SpanSet, taken: SpanSet) -> list[ValueMatch]:
+    """Amounts written ``50万`` / ``1.2亿`` (元 left out) in a clause about money."""
+    found = []
+    for m in _WAN_RE.finditer(view):
+        start, end = m.span()
+        if taken.overlaps(start, end) or skip.overlaps(start, end):
             continue
-        distance = abs(v.start - start)
-        if distance <= _MONEY_NEAR and (best is None or distance < best[0]):
-            best = (distance, v)
-    return money_unit(text[best[1].start:best[1].end]) if best else None
+        if not _MONEY_CLAUSE_RE.search(view, max(0, start - 16), start):
+            continue
+        unit = "亿元" if m.group("rest").rstrip().endswith("亿") else "万元"
+        norm = normalize("MONEY", text[start:end], implied_unit=unit)
+        if norm.value is None:
+            continue
+        approx, qualifier = qualifiers_around(view, start, end)
+        found.append(ValueMatch("MONEY", start, end, norm.value, "元", norm.approximate or approx, qualifier, confidence=0.6))
+    return found
 
 
 def _find_bare(view: str, text: str, skip: SpanSet, explicit: list[ValueMatch]) -> list[ValueMatch]:
+    """Bare numbers after a word that fixes their kind; money borrows a nearby or declared unit."""
     found = []
     taken = SpanSet((v.start, v.end) for v in explicit)
+    money = [v for v in explicit if v.label == "MONEY"]
+    declared = [(m.start(), m.group(1)) for m in _DECLARED_UNIT_RE.finditer(view)]
     for m in _BARE_RE.finditer(view):
         start, end = m.span("num")
         if taken.overlaps(start, end) or skip.overlaps(start, end):
@@ -208,7 +253,7 @@ def _find_bare(view: str, text: str, skip: SpanSet, explicit: list[ValueMatch]) 
         if m.group("cword"):
             label, implied = "COUNT", m.group("cword")
         else:
-            implied = _nearest_money_unit(text, start, explicit)
+            implied = _nearest_money_unit(text, start, money) or _declared_unit(declared, start)
             if implied is None:
                 continue
             label = "MONEY"
@@ -229,4 +274,6 @@ def find_prose_values(text: str, skip: list[tuple[int, int]] | tuple = ()) -> li
     view = same_length_view(text)
     skipped = SpanSet(skip)
     explicit = _find_explicit(view, text, skipped)
+    explicit += _find_wan_money(view, text, skipped, SpanSet((v.start, v.end) for v in explicit))
+    explicit.sort(key=lambda v: v.start)
     return sorted(explicit + _find_bare(view, text, skipped, explicit), key=lambda v: v.start)

@@ -1,0 +1,42 @@
+"""``perfeval check``: consistency findings per report (rates, shares, parts, grade).
+
+Findings are information: the exit status is 0 unless a file cannot be read (1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from perfeval.checks import Finding, check
+from perfeval.cli.summary import extract_documents
+
+
+def format_finding(report: str, finding: Finding) -> str:
+    """One line: report, severity, check, message, and the spans as ``start-end``."""
+    where = ",".join(f"{start}-{end}" for start, end, _ in finding.spans)
+    message = finding.message.replace("\n", "")
+    return f"{report}\t{finding.severity}\t{finding.check}\t{message}\t@{where}"
+
+
+def check_command(
+    paths: list[str] = typer.Argument(..., help="Report files (.txt, .pdf, .docx) or directories."),
+    warnings_only: bool = typer.Option(False, "--warnings-only", "-w", help="Show only inconsistent figures."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Use the rule layer alone, no model."),
+    model: Optional[str] = typer.Option(None, "--model", help="A model directory (default: the embedded model)."),
+) -> None:
+    """Check each report's figures against each other: execution rate = actual / budget,
+    shares of totals, 其中 parts against their total, score against grade band."""
+    unreadable = 0
+    for item, doc, error in extract_documents(paths, model, rules_only):
+        if doc is None:
+            typer.echo(f"error: {error}", err=True)
+            unreadable += 1
+            continue
+        for finding in check(doc):
+            if finding.severity == "warning" or not warnings_only:
+                typer.echo(format_finding(Path(item).name, finding))
+    if unreadable:
+        raise typer.Exit(1)
