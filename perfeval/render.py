@@ -104,7 +104,8 @@ def _mark(document: Document, index: int, links: dict[int, int], records: dict[t
         heads = [document.entities[h] for h, t in links.items() if t == index]
         attrs["title"] = _indicator_tooltip(heads)
     rendered = " ".join(f'{key}="{_esc(val)}"' for key, val in attrs.items())
-    return f'<mark {rendered}>{_esc(entity.text)}<span class="pe-lbl">{_esc(entity.label)}</span></mark>'
+    shown = document.text[entity.start : entity.end]
+    return f'<mark {rendered}>{_esc(shown)}<span class="pe-lbl">{_esc(entity.label)}</span></mark>'
 
 
 def _in_range(entity: Entity, length: int) -> bool:
@@ -112,7 +113,8 @@ def _in_range(entity: Entity, length: int) -> bool:
 
 
 def _highlighted_text(document: Document, links: dict[int, int], records: dict[tuple[int, int], Record]) -> tuple[str, int]:
-    """The escaped text with entity marks, and how many entities were left out as overlapping."""
+    """The escaped text with entity marks, and how many entities were left out (overlapping an
+    earlier one, or outside the text)."""
     order = sorted(
         (i for i, e in enumerate(document.entities) if _in_range(e, len(document.text))),
         key=lambda i: (document.entities[i].start, -document.entities[i].end),

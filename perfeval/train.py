@@ -32,7 +32,7 @@ from transformers import AutoModel, AutoTokenizer, BertConfig, PreTrainedTokeniz
 from perfeval.data.hf import to_hf_dataset
 from perfeval.model import ModelConfig, PerfevalModel
 from perfeval.model.examples import WindowExample, windows_of_row
-from perfeval.model.features import RULE_TAGS
+from perfeval.model.features import RULE_NONE
 from perfeval.model.inputs import IGNORE, make_batch
 from perfeval.model.modeling import PerfevalNetwork
 from perfeval.model.tokenization import NUM_GAPS, build_char_tokenizer
@@ -47,7 +47,8 @@ SCRATCH_ENCODER: dict[str, Any] = {
     "hidden_dropout_prob": 0.1,
     "attention_probs_dropout_prob": 0.1,
 }
-UNK_RATE, GAP_NOISE_RATE, RULE_DROP_RATE = 0.05, 0.03, 0.3
+UNK_RATE, GAP_NOISE_RATE = 0.05, 0.03
+RULE_LINK_FEATURE = 5  # index of PairFeatures.rule_link in PairFeatures.as_list()
 
 Scorer = Callable[[PerfevalModel, Sequence[Document]], dict[str, float]]
 
@@ -64,19 +65,29 @@ def train(
     batch_size: int = 8,
     encoder: dict[str, Any] | None = None,
     use_rule_features: bool = True,
+    synthetic_ratio: float = 1.0,
+    rule_dropout: float = 0.3,
+    device: str = "cpu",
     progress: bool = True,
 ) -> Path:
     """Train on ``train_docs`` and save the model directory ``out_dir``; returns its path.
 
     ``encoder`` overrides :data:`SCRATCH_ENCODER` for a from-scratch encoder; ``lr``
-    defaults to 1e-3 from scratch and 5e-5 for a ``base_model``. With ``dev_docs`` the
-    value and link F1 on them are printed after every epoch and put in the model card.
+    defaults to 1e-3 from scratch and 5e-5 for a ``base_model``. Every epoch sees all
+    windows of real documents and a fresh sample of ``synthetic_ratio`` times as many
+    windows of synthetic ones (``doc.meta["synthetic"]``; all of them when no document
+    is real). ``rule_dropout`` is the share of windows trained without rule features.
+    With ``dev_docs`` the value and link F1 on them are printed after every
+    epoch and put in the model card.
     """
     _seed_everything(seed)
     tokenizer, net = _build(train_docs, base_model, encoder, use_rule_features)
-    examples = _examples(train_docs, tokenizer, net.config)
+    net.to(device)
+    real = _examples([d for d in train_docs if not d.meta.get("synthetic")], tokenizer, net.config)
+    synthetic = _examples([d for d in train_docs if d.meta.get("synthetic")], tokenizer, net.config)
+    n_synthetic = min(len(synthetic), round(synthetic_ratio * len(real))) if real else len(synthetic)
     lr = lr if lr is not None else (5e-5 if base_model else 1e-3)
-    steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
+    steps = epochs * ((len(real) + n_synthetic + batch_size - 1) // batch_size)
     optimizer = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.01)
     schedule = get_linear_schedule_with_warmup(optimizer, max(1, steps // 20), max(1, steps))
     model = PerfevalModel(net.config, tokenizer, net)
@@ -86,8 +97,8 @@ def train(
         rng = random.Random(seed * 100_003 + epoch)
         net.train()
         losses = []
-        for batch in _batches(examples, batch_size, rng):
-            loss = _loss(net, tokenizer, _augment(batch, tokenizer, rng))
+        for batch in _batches(real + rng.sample(synthetic, n_synthetic), batch_size, rng):
+            loss = _loss(net, tokenizer, _augment(batch, tokenizer, rng, rule_dropout))
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -103,7 +114,7 @@ def train(
         history.append(scores)
     bar.close()
     model.card = model_card(model, train_docs, seed=seed, epochs=epochs, lr=lr, history=history)
-    return model.save_pretrained(out_dir)
+    return model.to("cpu").save_pretrained(out_dir)
 
 
 def _seed_everything(seed: int) -> None:
@@ -137,6 +148,8 @@ def _build(
 
 
 def _examples(docs: Sequence[Document], tokenizer: PreTrainedTokenizerBase, config: ModelConfig) -> list[WindowExample]:
+    if not docs:
+        return []
     dataset = to_hf_dataset(docs)
     overlap = config.window_tokens // 2
     return [ex for row in dataset for ex in windows_of_row(row, tokenizer, config, overlap)]
@@ -148,21 +161,28 @@ def _batches(examples: list[WindowExample], size: int, rng: random.Random) -> li
     return [[examples[i] for i in order[k : k + size]] for k in range(0, len(order), size)]
 
 
-def _augment(batch: list[WindowExample], tokenizer: PreTrainedTokenizerBase, rng: random.Random) -> list[WindowExample]:
+def _augment(
+    batch: list[WindowExample], tokenizer: PreTrainedTokenizerBase, rng: random.Random, rule_dropout: float
+) -> list[WindowExample]:
     """Copies of the windows with [UNK] dropout, layout noise and rule-tag dropout."""
     unk = tokenizer.unk_token_id
     out = []
     for ex in batch:
         ids = [unk if unk is not None and rng.random() < UNK_RATE else t for t in ex.ids]
         gaps = [rng.randrange(NUM_GAPS - 1) if rng.random() < GAP_NOISE_RATE else g for g in ex.gaps]
-        rules = [0] * len(ex.rule_tags) if rng.random() < RULE_DROP_RATE else ex.rule_tags
-        out.append(WindowExample(**{**ex.__dict__, "ids": ids, "gaps": gaps, "rule_tags": rules}))
+        changes: dict[str, Any] = {"ids": ids, "gaps": gaps}
+        if rng.random() < rule_dropout:
+            feats = ex.cand_feats.copy()
+            feats[..., RULE_LINK_FEATURE] = RULE_NONE
+            changes.update(rule_tags=[0] * len(ex.rule_tags), cand_feats=feats)
+        out.append(WindowExample(**{**ex.__dict__, **changes}))
     return out
 
 
 def _loss(net: PerfevalNetwork, tokenizer: PreTrainedTokenizerBase, batch: list[WindowExample]) -> torch.Tensor:
     """Tag cross-entropy over real tokens + link cross-entropy over values with a usable target."""
-    inputs = make_batch([(ex.ids, ex.gaps, ex.rule_tags, ex.labels) for ex in batch], tokenizer)
+    device = next(net.parameters()).device
+    inputs = make_batch([(ex.ids, ex.gaps, ex.rule_tags, ex.labels) for ex in batch], tokenizer, device)
     hidden = net.encode(inputs.input_ids, inputs.attention_mask, inputs.gaps, inputs.rule_tags)
     logits = net.tag_logits(hidden)
     loss = cross_entropy(logits.reshape(-1, logits.shape[-1]), inputs.labels.reshape(-1), ignore_index=IGNORE)
@@ -170,12 +190,13 @@ def _loss(net: PerfevalNetwork, tokenizer: PreTrainedTokenizerBase, batch: list[
     for b, ex in enumerate(batch):
         if not ex.link_mask.any():
             continue
-        spans = torch.from_numpy(ex.spans) + inputs.first_token[b]
-        reps = net.span_reps(hidden[b], spans, torch.from_numpy(ex.span_labels))
-        cands = reps[torch.from_numpy(ex.cand_index)]
-        link = net.link_logits(reps[torch.from_numpy(ex.values)], cands, torch.from_numpy(ex.cand_feats), torch.from_numpy(ex.cand_mask))
-        keep = torch.from_numpy(ex.link_mask)
-        link_losses.append(cross_entropy(link[keep], torch.from_numpy(ex.targets)[keep], reduction="sum"))
+        spans = torch.from_numpy(ex.spans + int(inputs.first_token[b])).to(device)
+        reps = net.span_reps(hidden[b], spans, torch.from_numpy(ex.span_labels).to(device))
+        cands = reps[torch.from_numpy(ex.cand_index).to(device)]
+        feats, mask = torch.from_numpy(ex.cand_feats).to(device), torch.from_numpy(ex.cand_mask).to(device)
+        link = net.link_logits(reps[torch.from_numpy(ex.values).to(device)], cands, feats, mask)
+        keep = torch.from_numpy(ex.link_mask).to(device)
+        link_losses.append(cross_entropy(link[keep], torch.from_numpy(ex.targets).to(device)[keep], reduction="sum"))
     if link_losses:
         n = sum(int(ex.link_mask.sum()) for ex in batch)
         loss = loss + torch.stack(link_losses).sum() / n

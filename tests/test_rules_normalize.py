@@ -44,3 +44,12 @@ def test_bare_money_without_unit_has_no_value():
 
 def test_unparseable_span():
     assert normalize("COUNT", "若干").value is None
+
+
+@pytest.mark.parametrize("text, value", [("50万", 500000), ("1.2亿", 120000000), ("300余万元", 3000000)])
+def test_money_with_yuan_left_out(text, value):
+    assert normalize("MONEY", text).value == value
+
+
+def test_range_normalises_to_its_lower_bound():
+    assert normalize("COUNT", "2-3次").value == 2

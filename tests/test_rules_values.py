@@ -104,3 +104,52 @@ def test_qualifiers_stay_outside(text, qualifier, approximate):
 def test_skip_spans_are_ignored():
     text = "页眉 12次\n正文 13次"
     assert [text[v.start:v.end] for v in find_values(text, skip=[(0, 6)])] == ["13次"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("预算执行率为97.\n8%。", [("PERCENT", "97.\n8%", 97.8)]),  # decimal part on the next line
+        ("开展督导2-3次", [("COUNT", "2-3次", 2)]),  # a range: one value, its lower bound
+        ("召开联席会议4至6次", [("COUNT", "4至6次", 4)]),
+        ("项目预算50万，实际支出48.6万。", [("MONEY", "50万", 500000), ("MONEY", "48.6万", 486000)]),
+        ("投入资金1.2亿。", [("MONEY", "1.2亿", 120000000)]),
+        ("派车6.8万车次", [("COUNT", "6.8万车次", 68000)]),
+        ("金额单位：万元\n年初预算数：580.00", [("MONEY", "580.00", 5800000)]),  # unit declared above
+        ("分为三类。", [("COUNT", "三类", 3)]),
+        ("更新路灯326盏、诊室12间", [("COUNT", "326盏", 326), ("COUNT", "12间", 12)]),
+        ("检定计量器具13614台件", [("COUNT", "13614台件", 13614)]),
+        ("72.45 — 94.95%", [("PERCENT", "94.95%", 94.95)]),  # a spaced dash is an empty cell, not a range
+        ("资产总额1,236.8\n— 5 —\n万元", [("MONEY", "1,236.8\n— 5 —\n万元", 12368000)]),
+        ("资产总额1,236.8\n第 5 页 共 12 页\n万元", [("MONEY", "1,236.8\n第 5 页 共 12 页\n万元", 12368000)]),
+        ("执行数为326.9万元，结余1.6。", [("MONEY", "326.9万元", 3269000), ("MONEY", "1.6", 16000)]),
+    ],
+)
+def test_values_found_beyond_the_shared_reports(text, expected):
+    assert [(v.label, text[v.start:v.end], v.value) for v in find_values(text)] == expected
+
+
+def test_range_is_approximate():
+    (v,) = find_values("每年开展督导2-3次")
+    assert v.approximate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "预算执行期为2021-2023年",
+        "联系电话0755-88123456。",
+        "1.\n2.资金到位情况",
+        "惠及群众12.6万，",  # 万 without 元 outside a money clause
+        "四类以上危桥",  # a grade
+        "5个工作日内办结",  # a duration
+        "全天3个小时值守",
+        "综合排名前3位",  # a rank
+        "压实两个责任",  # a fixed phrase
+        "上述两项合计",  # a reference back, not a count
+        "根据X财绩〔2023〕15号文件",
+        "第 3 页 共 12 页",
+    ],
+)
+def test_not_values_beyond_the_shared_reports(text):
+    assert spans(text) == []

@@ -68,7 +68,10 @@ def windows_of_row(
     tok_spans = [_token_span(starts, s, e) for _, s, e in entities]
     link_of = {r["head"]: r["tail"] for r in row["relations"]}
     stats = TextStats(
-        text, [s for lab, s, _ in entities if lab == INDICATOR], [s for lab, s, _ in entities if lab in VALUE_LABELS]
+        text,
+        [s for lab, s, _ in entities if lab == INDICATOR],
+        [s for lab, s, _ in entities if lab in VALUE_LABELS],
+        doc.rules,
     )
     out = []
     for w in plan_windows(len(starts), config.window_tokens, overlap):

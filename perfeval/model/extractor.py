@@ -11,7 +11,7 @@ from transformers import PreTrainedTokenizerBase
 
 from perfeval.model.config import ModelConfig
 from perfeval.model.decoding import TokenSpan, decode_entities, decode_links
-from perfeval.model.features import TextStats, candidate_indicators, pad_candidates
+from perfeval.model.features import RuleView, TextStats, candidate_indicators, pad_candidates
 from perfeval.model.inputs import DocInputs, doc_inputs, make_batch
 from perfeval.model.modeling import PerfevalNetwork
 from perfeval.model.serialization import build_network, read_card, read_config, read_tokenizer, read_weights, write_dir
@@ -73,6 +73,15 @@ class PerfevalModel:
         write_dir(path, self.config, self.network, self.tokenizer, self.card)
         return path
 
+    def to(self, device: torch.device | str) -> "PerfevalModel":
+        """Move the network to ``device`` (e.g. ``"cuda"``); returns ``self``."""
+        self.network.to(device)
+        return self
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.network.parameters()).device
+
     def inputs(self, text: str) -> DocInputs:
         return doc_inputs(self.tokenizer, text, self.config.use_rule_features)
 
@@ -85,7 +94,7 @@ class PerfevalModel:
             return ModelPrediction()
         merged = self._merge_windows(doc)
         spans = decode_entities(merged.probs, doc.encoded.offsets, text, self.config.labels)
-        return ModelPrediction([s.entity for s in spans], self._links(text, spans, merged))
+        return ModelPrediction([s.entity for s in spans], self._links(text, spans, merged, doc.rules))
 
     def _merge_windows(self, doc: DocInputs) -> _Merged:
         enc = doc.encoded
@@ -100,9 +109,10 @@ class PerfevalModel:
                 (enc.ids[w.start : w.end], enc.gaps[w.start : w.end], doc.rule_tags[w.start : w.end], [0] * (w.end - w.start))
                 for w in chunk
             ]
-            batch = make_batch(rows, self.tokenizer)
+            batch = make_batch(rows, self.tokenizer, self.device)
             hidden = self.network.encode(batch.input_ids, batch.attention_mask, batch.gaps, batch.rule_tags)
-            window_probs = self.network.tag_logits(hidden).softmax(-1)
+            window_probs = self.network.tag_logits(hidden).softmax(-1).cpu()
+            hidden = hidden.cpu()
             for b, w in enumerate(chunk):
                 lo = int(batch.first_token[b]) + w.own_start - w.start
                 hi = lo + w.own_end - w.own_start
@@ -115,23 +125,24 @@ class PerfevalModel:
         row_of[index] = torch.arange(index.numel())
         return _Merged(probs, torch.cat(kept_rows), row_of)
 
-    def _links(self, text: str, spans: list[TokenSpan], merged: _Merged) -> list[Relation]:
+    def _links(self, text: str, spans: list[TokenSpan], merged: _Merged, rules: RuleView) -> list[Relation]:
         if not spans:
             return []
-        rows = torch.tensor([[int(merged.row_of[s.first]), int(merged.row_of[s.last]) + 1] for s in spans])
-        labels = torch.tensor([LABELS.index(s.entity.label) for s in spans])
-        reps = self.network.span_reps(merged.hidden, rows, labels)
+        dev = self.device
+        rows = torch.tensor([[int(merged.row_of[s.first]), int(merged.row_of[s.last]) + 1] for s in spans], device=dev)
+        labels = torch.tensor([LABELS.index(s.entity.label) for s in spans], device=dev)
+        reps = self.network.span_reps(merged.hidden.to(dev), rows, labels)
         values = [i for i, s in enumerate(spans) if s.entity.is_value]
         indicators = [i for i, s in enumerate(spans) if s.entity.label == INDICATOR]
         ind_spans = [(spans[i].entity.start, spans[i].entity.end) for i in indicators]
         val_spans = [(spans[i].entity.start, spans[i].entity.end) for i in values]
-        stats = TextStats(text, [s for s, _ in ind_spans], [s for s, _ in val_spans])
+        stats = TextStats(text, [s for s, _ in ind_spans], [s for s, _ in val_spans], rules)
         relations = []
         for c in range(0, len(values), LINK_CHUNK):
             cands = candidate_indicators(val_spans[c : c + LINK_CHUNK], ind_spans, stats, self.config.max_pair_chars)
-            index, feats, mask = (torch.from_numpy(a) for a in pad_candidates(cands))
-            ind_reps = reps[torch.tensor(indicators, dtype=torch.long)[index]] if indicators else reps.new_zeros((len(cands), 0, reps.shape[1]))
-            logits = self.network.link_logits(reps[values[c : c + LINK_CHUNK]], ind_reps, feats, mask)
+            index, feats, mask = (torch.from_numpy(a).to(dev) for a in pad_candidates(cands))
+            ind_reps = reps[torch.tensor(indicators, dtype=torch.long, device=dev)[index]] if indicators else reps.new_zeros((len(cands), 0, reps.shape[1]))
+            logits = self.network.link_logits(reps[values[c : c + LINK_CHUNK]], ind_reps, feats, mask).cpu()
             for v, row in enumerate(cands):
                 target, confidence = decode_links(logits[v, : 1 + len(row)], [indicators[k] for k, _ in row])
                 if target is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from perfeval.model.features import rule_spans, token_rule_tags
+from perfeval.model.features import RuleView, rule_view, token_rule_tags
 from perfeval.model.tokenization import Encoded, encode
 
 IGNORE = -100
@@ -16,17 +16,19 @@ IGNORE = -100
 
 @dataclass
 class DocInputs:
-    """A whole document as token-aligned lists (``encoded`` plus one rule tag id per token)."""
+    """A whole document as token-aligned lists (``encoded`` plus one rule tag id per token),
+    and the rule layer's view of it (empty when rule features are off)."""
 
     text: str
     encoded: Encoded
     rule_tags: list[int]
+    rules: RuleView
 
 
 def doc_inputs(tokenizer: PreTrainedTokenizerBase, text: str, use_rules: bool) -> DocInputs:
     encoded = encode(tokenizer, text)
-    spans = rule_spans(text) if use_rules else []
-    return DocInputs(text, encoded, token_rule_tags(encoded.offsets, spans))
+    rules = rule_view(text) if use_rules else RuleView()
+    return DocInputs(text, encoded, token_rule_tags(encoded.offsets, rules.spans()), rules)
 
 
 @dataclass
@@ -42,7 +44,9 @@ class Batch:
 
 
 def make_batch(
-    rows: Sequence[tuple[list[int], list[int], list[int], list[int]]], tokenizer: PreTrainedTokenizerBase
+    rows: Sequence[tuple[list[int], list[int], list[int], list[int]]],
+    tokenizer: PreTrainedTokenizerBase,
+    device: torch.device | str = "cpu",
 ) -> Batch:
     """``rows`` of (ids, gaps, rule_tags, labels) for a window's tokens -> a padded :class:`Batch`.
 
@@ -64,5 +68,5 @@ def make_batch(
         cols[2].append(sh + gaps + st + [0] * fill)
         cols[3].append(sh + rules + st + [0] * fill)
         cols[4].append(ih + labels + it + [IGNORE] * fill)
-    tensors = [torch.tensor(c, dtype=torch.long) for c in cols]
+    tensors = [torch.tensor(c, dtype=torch.long, device=device) for c in cols]
     return Batch(*tensors, torch.full((len(rows),), len(head), dtype=torch.long))

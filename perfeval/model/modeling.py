@@ -13,11 +13,11 @@ from torch import nn
 from transformers import PreTrainedModel
 
 from perfeval.model.config import ModelConfig
-from perfeval.model.features import NUM_BETWEEN, NUM_BREAKS, NUM_DISTANCE, NUM_NEWLINES, RULE_TAGS
+from perfeval.model.features import NUM_BETWEEN, NUM_BREAKS, NUM_DISTANCE, NUM_NEWLINES, NUM_RULE_LINK, RULE_TAGS
 from perfeval.model.tokenization import NUM_GAPS
 from perfeval.types import LABELS
 
-PAIR_FEATURE_SIZES = (NUM_DISTANCE, NUM_BREAKS, NUM_NEWLINES, NUM_BETWEEN, NUM_BETWEEN)
+PAIR_FEATURE_SIZES = (NUM_DISTANCE, NUM_BREAKS, NUM_NEWLINES, NUM_BETWEEN, NUM_BETWEEN, NUM_RULE_LINK)
 NO_LINK = 0
 
 
