@@ -200,9 +200,11 @@ def prepare_gold(docs: Iterable[Document], normalizer: Normalizer | None = None)
 
 @dataclass
 class Evaluation:
-    """Scores plus, per document, the alignment of gold and predicted values."""
+    """Scores (micro-averaged) plus, per document, its own scores and the alignment of gold
+    and predicted values."""
 
     scores: Scores
+    doc_scores: dict[str, Scores] = field(default_factory=dict)
     alignments: dict[str, Alignment] = field(default_factory=dict)
     missing_docs: list[str] = field(default_factory=list)
 
@@ -221,7 +223,8 @@ def run_evaluation(gold: GoldSet, predictions: Mapping[str, Sequence[Record]]) -
         if name not in predictions:
             result.missing_docs.append(name)
         p = pred_values(predictions.get(name, ()))
-        result.scores.add(score_document(g, p))
+        result.doc_scores[name] = score_document(g, p)
+        result.scores.add(result.doc_scores[name])
         result.alignments[name] = align(g, p)
     return result
 
@@ -373,7 +376,7 @@ _LINK_TEXT = {"missing": "link missing", "spurious": "spurious link", "wrong": "
 
 
 def render_report(evaluation: Evaluation, gold: GoldSet, console: Any, max_errors: int | None = None) -> None:
-    """Print a per-label table, then every error with its sentence, to a ``rich`` console.
+    """Print a per-label table, a per-document table, then every error with its sentence.
 
     Errors come from :func:`perfeval.scoring.align`: missed and spurious values, wrong
     labels, boundaries and normalised values, then wrong links (``gold → indicator``
@@ -403,6 +406,15 @@ def render_report(evaluation: Evaluation, gold: GoldSet, console: Any, max_error
             *(f"{x:.3f}" for x in (c["precision"], c["recall"], c["f1"], *f1s)),
         )
     console.print(table)
+    if len(evaluation.doc_scores) > 1:
+        docs = Table(title="per document")
+        for heading in ("document", "gold", "pred", "F1", "exact F1", "norm F1", "link F1", "strict link F1"):
+            docs.add_column(heading, justify="left" if heading == "document" else "right", no_wrap=True)
+        for name, doc_scores in evaluation.doc_scores.items():
+            d = doc_scores.to_dict()
+            f1s = (d[k] for k in ("value_f1_overlap", "value_f1_exact", "value_f1_norm", "link_f1_lenient", "link_f1_strict"))
+            docs.add_row(escape(name), str(d["value_gold"]), str(d["value_pred"]), *(f"{x:.3f}" for x in f1s))
+        console.print(docs)
     if evaluation.missing_docs:
         console.print(f"[yellow]no predictions for {len(evaluation.missing_docs)} document(s):[/] {escape(', '.join(evaluation.missing_docs))}")
 

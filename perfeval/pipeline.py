@@ -38,6 +38,9 @@ class _Value:
     indicator: tuple[int, int] | None = None
 
 
+TABLE_LINK_CONFIDENCE = 0.8  # a table cell's row or column header
+
+
 class _Link(NamedTuple):
     indicator: int  # index into the indicator list
     confidence: float
@@ -194,10 +197,15 @@ class Extractor:
         indicator_at = {(e.start, e.end): j for j, e in enumerate(indicators)}
         proposals = link_values(text, spans, CompactText(text))
         for i in unlinked:
-            span = values[i].indicator or (
-                (proposals[i].start, proposals[i].end) if proposals[i] is not None else None
-            )
-            if span is None or value_spans.overlaps(*span):
+            proposal, table_span = proposals[i], values[i].indicator
+            span: tuple[int, int]
+            if table_span is not None:
+                span, confidence = table_span, TABLE_LINK_CONFIDENCE
+            elif proposal is not None:
+                span, confidence = (proposal.start, proposal.end), proposal.confidence
+            else:
+                continue
+            if value_spans.overlaps(*span):
                 continue
             existing_span = indicator_spans.find(*span)
             if existing_span is not None:
@@ -207,4 +215,4 @@ class Extractor:
                 indicators.append(Entity(INDICATOR, start, end, text[start:end], source="rules", confidence=0.6))
                 existing = indicator_at[span] = len(indicators) - 1
                 indicator_spans.add(start, end)
-            links[i] = _Link(existing, proposals[i].confidence if proposals[i] else 0.6, "rules")
+            links[i] = _Link(existing, confidence, "rules")

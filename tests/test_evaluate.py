@@ -177,7 +177,11 @@ def test_load_predictions_errors(tmp_path: Path, gold_file: Path, line: dict, me
 
 def test_run_evaluation_counts(gold_file: Path) -> None:
     gold = prepare_gold(load_gold(gold_file))
-    expected_counts(run_evaluation(gold, PRED).to_dict())
+    result = run_evaluation(gold, PRED)
+    expected_counts(result.to_dict())
+    a, b = result.doc_scores["a"].to_dict(), result.doc_scores["b"].to_dict()
+    assert (a["value_tp_exact"], a["value_fp_exact"], a["value_fn_exact"], a["link_tp_strict"]) == (2, 0, 0, 2)
+    assert (b["value_tp_exact"], b["value_fp_exact"], b["value_fn_exact"], b["link_tp_strict"]) == (1, 1, 1, 0)
 
 
 def test_documents_without_predictions_score_as_empty(gold_file: Path) -> None:
@@ -267,6 +271,8 @@ def test_render_report_lists_every_error(gold_file: Path) -> None:
     text = out.getvalue()
     assert "perfeval evaluation: 2 documents, 4 gold values, 4 gold links" in text
     assert "│ COUNT   │    2 │    2 │ 0.500 │ 0.500 │ 0.500 │" in text
+    assert "│ a        │    2 │    2 │ 1.000 │    1.000 │   1.000 │   1.000 │          1.000 │" in text
+    assert "│ b        │    2 │    2 │ 0.500 │    0.500 │   0.500 │   0.667 │          0.000 │" in text
     assert "link boundary  COUNT    gold 13次 → 常委会会议  pred 13次 → 召开常委会" in text
     assert "spurious       COUNT    pred 召开" in text
     assert "missed         COUNT    gold 5 件 → 审议报告" in text

@@ -63,7 +63,7 @@ _CN_NUMBER = rf"[{_CN_DIGITS}]+"
 _GAP = rf"[ \t\u3000\u00a0\r\n]{{0,8}}(?:{PAGE_NUMBER}[ \t\u3000\u00a0\r\n]{{1,8}})?"
 _INNER = rf"{_GAP}(?:[余多]{_GAP})?"
 
-_MONEY_UNIT = r"(?:万亿元|亿元|千万元|百万元|万元|千元|元)(?![旦素宵])"
+_MONEY_UNIT = r"(?:万亿元|亿元|千万元|百万元|万[ \t]*\n?[ \t]*元|千元|元)(?![旦素宵])"  # 万⏎元: a wrapped unit
 _PERCENT_UNIT = r"(?:个百分点|百分点|%|‰)"
 _SCORE_UNIT = r"分(?![钟别之类析配局行会成期批组布享工管队解为数项值院区担摊散拨红支子母歧辨明])"
 # measure word -> characters that, right after it, show it is the start of another word
