@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from enum import Enum
 
 from perfeval.rules.normalize import COUNT_UNITS, normalize, same_length_view
@@ -247,11 +248,14 @@ def _is_prose(line: Cell) -> bool:
 
 # ------------------------------------------------------------------ headers
 
+_ROLE_PATTERNS = [(role, re.compile("|".join(map(re.escape, keywords)))) for role, keywords in _ROLE_KEYWORDS]
+
+@lru_cache(maxsize=4096)
 def role_of(header_text: str) -> Role:
-    """The :class:`Role` of a column from its header text."""
+    """The :class:`Role` of a column from its header text (cached: headers repeat)."""
     compact = "".join(header_text.split())
-    for role, keywords in _ROLE_KEYWORDS:
-        if any(k in compact for k in keywords):
+    for role, keywords in _ROLE_PATTERNS:
+        if keywords.search(compact):
             return role
     return Role.OTHER
 
