@@ -34,7 +34,7 @@ from perfeval.model import ModelConfig, PerfevalModel
 from perfeval.model.examples import WindowExample, windows_of_row
 from perfeval.model.features import RULE_NONE
 from perfeval.model.inputs import IGNORE, make_batch
-from perfeval.model.modeling import PerfevalNetwork
+from perfeval.model.modeling import RULE_LINK_FEATURE, PerfevalNetwork
 from perfeval.model.tokenization import NUM_GAPS, build_char_tokenizer
 from perfeval.types import Document
 
@@ -48,7 +48,6 @@ SCRATCH_ENCODER: dict[str, Any] = {
     "attention_probs_dropout_prob": 0.1,
 }
 UNK_RATE, GAP_NOISE_RATE = 0.05, 0.03
-RULE_LINK_FEATURE = 5  # index of PairFeatures.rule_link in PairFeatures.as_list()
 
 Scorer = Callable[[PerfevalModel, Sequence[Document]], dict[str, float]]
 
@@ -184,7 +183,7 @@ def _loss(net: PerfevalNetwork, tokenizer: PreTrainedTokenizerBase, batch: list[
     device = next(net.parameters()).device
     inputs = make_batch([(ex.ids, ex.gaps, ex.rule_tags, ex.labels) for ex in batch], tokenizer, device)
     hidden = net.encode(inputs.input_ids, inputs.attention_mask, inputs.gaps, inputs.rule_tags)
-    logits = net.tag_logits(hidden)
+    logits = net.tag_logits(hidden, inputs.rule_tags)
     loss = cross_entropy(logits.reshape(-1, logits.shape[-1]), inputs.labels.reshape(-1), ignore_index=IGNORE)
     link_losses = []
     for b, ex in enumerate(batch):

@@ -137,7 +137,7 @@ class DigitTagger(PerfevalNetwork):
         hidden[..., 0], hidden[..., 1] = digit, previous
         return hidden
 
-    def tag_logits(self, hidden: torch.Tensor) -> torch.Tensor:
+    def tag_logits(self, hidden: torch.Tensor, rule_tags: torch.Tensor) -> torch.Tensor:
         logits = torch.zeros((*hidden.shape[:-1], len(self.config.labels)))
         digit, previous = hidden[..., 0], hidden[..., 1]
         logits[..., self.config.labels.index("B-MONEY")] = digit * (1 - previous) * 10

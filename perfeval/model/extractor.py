@@ -111,7 +111,7 @@ class PerfevalModel:
             ]
             batch = make_batch(rows, self.tokenizer, self.device)
             hidden = self.network.encode(batch.input_ids, batch.attention_mask, batch.gaps, batch.rule_tags)
-            window_probs = self.network.tag_logits(hidden).softmax(-1).cpu()
+            window_probs = self.network.tag_logits(hidden, batch.rule_tags).softmax(-1).cpu()
             hidden = hidden.cpu()
             for b, w in enumerate(chunk):
                 lo = int(batch.first_token[b]) + w.own_start - w.start

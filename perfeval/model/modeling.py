@@ -13,12 +13,23 @@ from torch import nn
 from transformers import PreTrainedModel
 
 from perfeval.model.config import ModelConfig
-from perfeval.model.features import NUM_BETWEEN, NUM_BREAKS, NUM_DISTANCE, NUM_NEWLINES, NUM_RULE_LINK, RULE_TAGS
+from perfeval.model.features import (
+    NUM_BETWEEN,
+    NUM_BREAKS,
+    NUM_DISTANCE,
+    NUM_NEWLINES,
+    NUM_RULE_LINK,
+    RULE_AGREES,
+    RULE_ELSEWHERE,
+    RULE_TAGS,
+)
 from perfeval.model.tokenization import NUM_GAPS
 from perfeval.types import LABELS
 
 PAIR_FEATURE_SIZES = (NUM_DISTANCE, NUM_BREAKS, NUM_NEWLINES, NUM_BETWEEN, NUM_BETWEEN, NUM_RULE_LINK)
+RULE_LINK_FEATURE = PAIR_FEATURE_SIZES.index(NUM_RULE_LINK)
 NO_LINK = 0
+RULE_SKIP_INIT = 4.0  # logit bonus, at initialisation, for agreeing with the rules
 
 
 class PerfevalNetwork(nn.Module):
@@ -35,6 +46,11 @@ class PerfevalNetwork(nn.Module):
             nn.init.normal_(table.weight, std=0.02)
         self.dropout = nn.Dropout(0.1)
         self.tagger = nn.Linear(hidden, len(config.labels))
+        # skip connections from the rules' opinion straight to the scores: copying the rules
+        # is where training starts, the encoder learns the corrections
+        self.rule_tag_skip = nn.Embedding(len(RULE_TAGS), len(config.labels))
+        self.rule_link_skip = nn.Embedding(NUM_RULE_LINK, 1)
+        self._init_skips()
         self.span_proj = nn.Linear(3 * hidden, config.span_dim)
         self.span_label = nn.Embedding(len(LABELS), config.span_dim)
         self.pair_features = nn.ModuleList(nn.Embedding(n, config.feature_dim) for n in PAIR_FEATURE_SIZES)
@@ -43,6 +59,15 @@ class PerfevalNetwork(nn.Module):
         self.no_link_scorer = nn.Sequential(
             nn.Linear(config.span_dim, config.pair_hidden), nn.GELU(), nn.Linear(config.pair_hidden, 1)
         )
+
+    def _init_skips(self) -> None:
+        with torch.no_grad():
+            self.rule_tag_skip.weight.zero_()
+            for i, tag in enumerate(RULE_TAGS[1:], start=1):
+                self.rule_tag_skip.weight[i, self.config.labels.index(tag)] = RULE_SKIP_INIT
+            self.rule_link_skip.weight.zero_()
+            self.rule_link_skip.weight[RULE_AGREES] = RULE_SKIP_INIT / 2
+            self.rule_link_skip.weight[RULE_ELSEWHERE] = -RULE_SKIP_INIT / 4
 
     def encode(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, gaps: torch.Tensor, rule_tags: torch.Tensor
@@ -54,9 +79,12 @@ class PerfevalNetwork(nn.Module):
         out = self.encoder(inputs_embeds=embeds, attention_mask=attention_mask)
         return self.dropout(out.last_hidden_state)
 
-    def tag_logits(self, hidden: torch.Tensor) -> torch.Tensor:
-        """(..., H) -> (..., T) BIO logits."""
-        return self.tagger(hidden)
+    def tag_logits(self, hidden: torch.Tensor, rule_tags: torch.Tensor) -> torch.Tensor:
+        """(..., H) hidden states and (...) rule tag ids -> (..., T) BIO logits."""
+        logits = self.tagger(hidden)
+        if self.config.use_rule_features:
+            logits = logits + self.rule_tag_skip(rule_tags)
+        return logits
 
     def span_reps(self, hidden: torch.Tensor, spans: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Span vectors from rows of one sequence.
@@ -86,5 +114,7 @@ class PerfevalNetwork(nn.Module):
         v = values.unsqueeze(1).expand_as(candidates)
         feats = [table(features[..., k]) for k, table in enumerate(self.pair_features)]
         pair = self.pair_scorer(torch.cat([v, candidates, v * candidates, *feats], dim=-1)).squeeze(-1)
+        if self.config.use_rule_features:
+            pair = pair + self.rule_link_skip(features[..., RULE_LINK_FEATURE]).squeeze(-1)
         pair = pair.masked_fill(~mask, -1e4)
         return torch.cat([no_link, pair], dim=1)
