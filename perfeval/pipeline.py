@@ -2,11 +2,12 @@
 
 Hybrid merge, in order:
 1. model values are kept, except where the model is unsure (confidence below
-   ``unsure_below``) and the rules found an overlapping value: the rule value wins;
+   ``min_value_confidence``) and the rules found an overlapping value: the rule value wins;
 2. rule values the model missed are added where they overlap nothing kept;
 3. every value is normalised by the rule layer (units, 万元 -> 元, 余/多, qualifiers);
-4. model links are kept; values the model left unlinked get the rule linker's indicator,
-   reusing an existing indicator entity where the spans overlap.
+4. model links are kept where the model is sure (``min_link_confidence``); values the
+   model left unlinked, or linked unsurely, get the rule linker's indicator, reusing an
+   existing indicator entity where the spans overlap.
 ``hybrid=False`` keeps only the model's values and links (still normalised).
 """
 
@@ -53,10 +54,18 @@ class Extractor:
     ``model`` is a :class:`~perfeval.model.PerfevalModel` or None (rules only).
     """
 
-    def __init__(self, model: PerfevalModel | None = None, *, hybrid: bool = True, unsure_below: float = 0.5) -> None:
+    def __init__(
+        self,
+        model: PerfevalModel | None = None,
+        *,
+        hybrid: bool = True,
+        min_value_confidence: float = 0.5,
+        min_link_confidence: float = 0.5,
+    ) -> None:
         self.model = model
         self.hybrid = hybrid or model is None
-        self.unsure_below = unsure_below
+        self.min_value_confidence = min_value_confidence
+        self.min_link_confidence = min_link_confidence
 
     @property
     def rules_only(self) -> bool:
@@ -108,7 +117,7 @@ class Extractor:
                 continue
             rival_span = rule_spans.find(ent.start, ent.end)
             rival = rule_at[rival_span] if rival_span else None
-            if rival is not None and ent.confidence < self.unsure_below:
+            if rival is not None and ent.confidence < self.min_value_confidence:
                 continue  # the rule value takes over below
             index_of_value[i] = len(values)
             values.append(self._normalised(text, view, ent, rival))
@@ -120,7 +129,8 @@ class Extractor:
         links: dict[int, _Link] = {}
         for rel in prediction.relations:
             tail = prediction.entities[rel.tail]
-            if rel.head in index_of_value and id(tail) in index_of_indicator:
+            unsure = self.hybrid and rel.confidence < self.min_link_confidence
+            if rel.head in index_of_value and id(tail) in index_of_indicator and not unsure:
                 links[index_of_value[rel.head]] = _Link(index_of_indicator[id(tail)], rel.confidence, "model")
         for e in indicators:
             taken.add(e.start, e.end)

@@ -1,0 +1,90 @@
+"""Hybrid merge rules, with a stand-in model whose predictions are fixed by hand."""
+
+from dataclasses import dataclass, field
+
+from perfeval.pipeline import Extractor
+from perfeval.types import Entity, Relation
+
+TEXT = "年度预算 2054.25 万元，实际开支 1860.77万元，召开常委会会议 13次。"
+
+
+def span(label, surface, confidence=0.9, occurrence=0):
+    start = TEXT.index(surface)
+    for _ in range(occurrence):
+        start = TEXT.index(surface, start + 1)
+    return Entity(label, start, start + len(surface), surface, source="model", confidence=confidence)
+
+
+@dataclass
+class Prediction:
+    entities: list = field(default_factory=list)
+    relations: list = field(default_factory=list)
+
+
+class FixedModel:
+    """Stands in for PerfevalModel: returns the same prediction for any text."""
+
+    def __init__(self, entities, links):
+        self.prediction = Prediction(entities, [Relation(h, t, source="model", confidence=c) for h, t, c in links])
+
+    def predict(self, text):
+        return self.prediction
+
+
+def records(extractor):
+    doc = extractor.extract(TEXT)
+    return [(r.text, r.source, r.indicator.text if r.indicator else None, r.value) for r in doc.records]
+
+
+def test_model_values_and_links_come_first_and_rules_fill_the_rest():
+    model = FixedModel(
+        [span("INDICATOR", "年度预算"), span("MONEY", "2054.25 万元")],
+        [(1, 0, 0.9)],
+    )
+    assert records(Extractor(model)) == [
+        ("2054.25 万元", "model", "年度预算", 20542500),  # the model's, normalised by the rules
+        ("1860.77万元", "rules", "实际开支", 18607700),  # missed by the model: the rules add and link it
+        ("13次", "rules", "常委会会议", 13),
+    ]
+
+
+def test_model_only_keeps_just_the_model():
+    model = FixedModel([span("INDICATOR", "年度预算"), span("MONEY", "2054.25 万元")], [(1, 0, 0.9)])
+    assert records(Extractor(model, hybrid=False)) == [("2054.25 万元", "model", "年度预算", 20542500)]
+
+
+def test_an_unsure_model_value_gives_way_to_the_rules():
+    model = FixedModel([span("MONEY", "2054.25", confidence=0.2)], [])
+    (first, *_) = records(Extractor(model))
+    assert first == ("2054.25 万元", "rules", "年度预算", 20542500)
+
+
+def test_an_unsure_model_link_gives_way_to_the_rule_linker():
+    model = FixedModel(
+        [span("INDICATOR", "实际开支"), span("MONEY", "2054.25 万元")],
+        [(1, 0, 0.3)],  # a wrong link, and the model is unsure of it
+    )
+    assert records(Extractor(model))[0] == ("2054.25 万元", "model", "年度预算", 20542500)
+
+
+def test_model_span_without_written_unit_borrows_the_rule_unit():
+    model = FixedModel([span("MONEY", "2054.25")], [])
+    assert records(Extractor(model))[0][3] == 20542500
+
+
+def test_rule_indicators_reuse_an_overlapping_model_indicator():
+    model = FixedModel([span("INDICATOR", "常委会会议"), span("COUNT", "13次")], [])
+    doc = Extractor(model).extract(TEXT)
+    indicators = [e for e in doc.entities if e.label == "INDICATOR" and e.text == "常委会会议"]
+    assert len(indicators) == 1 and indicators[0].source == "model"
+    (count,) = [r for r in doc.records if r.text == "13次"]
+    assert count.indicator.text == "常委会会议" and count.source == "model"
+
+
+def test_offsets_and_single_links_hold_in_the_merged_document():
+    model = FixedModel([span("INDICATOR", "年度预算"), span("MONEY", "2054.25 万元")], [(1, 0, 0.9)])
+    doc = Extractor(model).extract(TEXT)
+    for e in doc.entities:
+        assert TEXT[e.start:e.end] == e.text
+    heads = [r.head for r in doc.relations]
+    assert len(heads) == len(set(heads))
