@@ -75,9 +75,13 @@ def load_extractor(config: str, texts: list[str]) -> Any:
     raise ValueError(f"unknown configuration {config!r}")
 
 
-def run_child(config: str, reports: Path, min_seconds: float, profile: bool) -> dict[str, Any]:
+def run_child(config: str, reports: Path, min_seconds: float, profile: bool, threads: int | None = None) -> dict[str, Any]:
     """Measure one configuration in this process; returns its row."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(reports.glob("*.txt"))]
+    if threads and config != "rules-only":
+        import torch
+
+        torch.set_num_threads(threads)
     t0 = time.perf_counter()
     extractor = load_extractor(config, texts)
     load_s = time.perf_counter() - t0
@@ -130,9 +134,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(config: str, reports: Path, min_seconds: float) -> dict[str, Any]:
+def measure(config: str, reports: Path, min_seconds: float, threads: int | None = None) -> dict[str, Any]:
     """Run one configuration in a fresh interpreter; a failure becomes a row with ``error``."""
     cmd = [sys.executable, __file__, "--child", config, "--reports", str(reports), "--min-seconds", str(min_seconds)]
+    if threads:
+        cmd += ["--threads", str(threads)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         lines = proc.stderr.strip().splitlines() or ["no output"]
@@ -220,18 +226,19 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write all results here")
     parser.add_argument("--profile", metavar="CONFIG", help="print a cProfile of one pass of CONFIG and exit")
+    parser.add_argument("--threads", type=int, help="torch threads in the model configurations (default: torch's own)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child or args.profile:
-        row = run_child(args.child or args.profile, args.reports, args.min_seconds, profile=bool(args.profile))
+        row = run_child(args.child or args.profile, args.reports, args.min_seconds, profile=bool(args.profile), threads=args.threads)
         print(json.dumps(row))
         return
     reports = sorted(args.reports.glob("*.txt"))
     if not reports:
         sys.exit(f"bench_extract: no *.txt reports in {args.reports}")
     before = machine()
-    rows = [measure(c.strip(), args.reports, args.min_seconds) for c in args.configs.split(",") if c.strip()]
+    rows = [measure(c.strip(), args.reports, args.min_seconds, args.threads) for c in args.configs.split(",") if c.strip()]
     colds = [cold_start(reports[0], args.cold_runs), cold_start(reports[0], args.cold_runs, ("--rules-only",))]
     after_load = os.getloadavg()
     chars = sum(len(p.read_text(encoding="utf-8")) for p in reports)

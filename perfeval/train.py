@@ -9,8 +9,9 @@ character vocabulary built from the training texts; with it, any Hugging Face en
 (name or local directory with a fast tokenizer) is fine-tuned. Training is
 deterministic for a seed. Each step augments its windows: some tokens become
 ``[UNK]`` (unseen characters at prediction time), some line/space layout ids are
-changed (PDF line breaks fall anywhere), and some windows lose their rule tags (the
-network must also work without the rule layer).
+changed (PDF line breaks fall anywhere), some windows lose their rule tags (the
+network must also work without the rule layer), and some gold indicators are hidden
+from their value's candidates, which must then be *no link*.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from perfeval.model import ModelConfig, PerfevalModel
 from perfeval.model.examples import WindowExample, windows_of_row
 from perfeval.model.features import RULE_NONE
 from perfeval.model.inputs import IGNORE, make_batch
-from perfeval.model.modeling import RULE_LINK_FEATURE, PerfevalNetwork
+from perfeval.model.modeling import NO_LINK, RULE_LINK_FEATURE, PerfevalNetwork
 from perfeval.model.tokenization import NUM_GAPS, build_char_tokenizer
 from perfeval.types import Document
 
@@ -48,6 +49,9 @@ SCRATCH_ENCODER: dict[str, Any] = {
     "attention_probs_dropout_prob": 0.1,
 }
 UNK_RATE, GAP_NOISE_RATE = 0.05, 0.03
+# share of gold links whose indicator is hidden from the candidates (target: no link), as
+# happens at prediction time when the tagger misses the indicator
+HIDE_TARGET_RATE = 0.15
 
 Scorer = Callable[[PerfevalModel, Sequence[Document]], dict[str, float]]
 
@@ -58,14 +62,14 @@ def train(
     *,
     dev_docs: Sequence[Document] | None = None,
     base_model: str | None = None,
-    epochs: int = 40,
+    epochs: int = 30,
     seed: int = 0,
     lr: float | None = None,
     batch_size: int = 8,
     encoder: dict[str, Any] | None = None,
     use_rule_features: bool = True,
-    synthetic_ratio: float = 1.0,
-    rule_dropout: float = 0.3,
+    synthetic_ratio: float = 0.25,
+    rule_dropout: float = 0.05,
     device: str = "cpu",
     progress: bool = True,
 ) -> Path:
@@ -170,6 +174,12 @@ def _augment(
         ids = [unk if unk is not None and rng.random() < UNK_RATE else t for t in ex.ids]
         gaps = [rng.randrange(NUM_GAPS - 1) if rng.random() < GAP_NOISE_RATE else g for g in ex.gaps]
         changes: dict[str, Any] = {"ids": ids, "gaps": gaps}
+        hide = [v for v, t in enumerate(ex.targets) if t > 0 and rng.random() < HIDE_TARGET_RATE]
+        if hide:
+            mask, targets = ex.cand_mask.copy(), ex.targets.copy()
+            mask[hide, targets[hide] - 1] = False
+            targets[hide] = NO_LINK
+            changes.update(cand_mask=mask, targets=targets)
         if rng.random() < rule_dropout:
             feats = ex.cand_feats.copy()
             feats[..., RULE_LINK_FEATURE] = RULE_NONE

@@ -229,3 +229,40 @@ def test_incompatible_schema_and_plain_encoder(overfit: Path, tmp_path: Path) ->
     encoder = _copy(overfit, tmp_path / "b")
     (encoder / "config.json").write_text(json.dumps(config["encoder"]), encoding="utf-8")
     assert "--base-model" in _load_error(encoder)
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+
+def _probs(rows: list[dict[str, float]], labels: list[str]) -> torch.Tensor:
+    out = torch.full((len(rows), len(labels)), 0.01)
+    for i, row in enumerate(rows):
+        for tag, p in row.items():
+            out[i, labels.index(tag)] = p
+    return out / out.sum(dim=1, keepdim=True)
+
+
+def test_viterbi_keeps_a_span_whole_across_one_unsure_token() -> None:
+    from perfeval.data.hf import BIO_LABELS
+    from perfeval.model.decoding import decode_entities
+
+    text = "接报处置各类事件801宗"
+    rows = [{"B-INDICATOR": 0.9}] + [{"I-INDICATOR": 0.9}] * 3 + [{"O": 0.6, "I-INDICATOR": 0.4}] + [{"I-INDICATOR": 0.9}] * 3
+    rows += [{"B-COUNT": 0.9}] + [{"I-COUNT": 0.9}] * 3
+    spans = decode_entities(_probs(rows, BIO_LABELS), [(i, i + 1) for i in range(len(text))], text, BIO_LABELS)
+    assert [(s.entity.label, s.entity.text) for s in spans] == [("INDICATOR", "接报处置各类事件"), ("COUNT", "801宗")]
+    assert spans[0].entity.confidence < 0.9
+
+
+def test_snap_indicators_takes_the_rule_boundaries_only_when_unambiguous() -> None:
+    from perfeval.model.decoding import TokenSpan, snap_indicators
+
+    text = "共接报处置各类突发事件801宗"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    predicted = [TokenSpan(Entity("INDICATOR", 7, 11, text[7:11], "model", 0.8), 7, 10),
+                 TokenSpan(Entity("COUNT", 11, 15, "801宗", "model", 0.9), 11, 14)]
+    snapped = snap_indicators(predicted, [(1, 11)], offsets, text)
+    assert (snapped[0].entity.text, snapped[0].first, snapped[0].last) == ("接报处置各类突发事件", 1, 10)
+    assert snapped[1] is predicted[1]
+    assert snap_indicators(predicted, [(1, 8), (8, 11)], offsets, text) == predicted  # two rule spans: ambiguous
+    assert snap_indicators(predicted, [(1, 13)], offsets, text) == predicted  # would swallow the value

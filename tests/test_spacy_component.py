@@ -112,6 +112,16 @@ def test_component_pickles_its_config_only() -> None:
     assert len(blob) < 500
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not perfeval.DEFAULT_MODEL.exists(), reason="no embedded default model in this checkout")
+def test_default_config_uses_the_embedded_model() -> None:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("perfeval")
+    doc = nlp(TEXT)
+    assert ("MONEY", "2054.25 万元") in _ents(doc)
+    assert "model" in {record["source"] for record in doc._.perfeval_records}
+
+
 @pytest.fixture(scope="module")
 def rules_nlp() -> spacy.language.Language:
     nlp = spacy.blank("zh")

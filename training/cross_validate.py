@@ -6,23 +6,51 @@ For each real report: train on the other real reports plus all synthetic documen
 (synthetic documents are never test documents), then score rules-only, model-only and
 hybrid extraction on the held-out report. Prints the markdown table of
 :func:`perfeval.evaluation.markdown_table` (micro-averaged over folds) and the per-fold
-link F1, and writes everything to ``<out>/cv.json``.
+link F1, and writes everything to ``<out>/cv.json``. With ``--write`` the table also
+replaces the cross-validation section of ``training/README.md`` and of the shipped
+model card (between ``<!-- cv:start -->`` and ``<!-- cv:end -->``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import torch
 
 from perfeval.data.doccano import read_doccano
 from perfeval.evaluation import cross_validate, markdown_table
+from perfeval.model import DEFAULT_MODEL_DIR
 from perfeval.train import train
 
-SETTINGS = Path(__file__).resolve().parent / "default.json"
+HERE = Path(__file__).resolve().parent
+SETTINGS = HERE / "default.json"
 SYSTEMS = ("rules-only", "model", "hybrid")
+START, END = "<!-- cv:start -->", "<!-- cv:end -->"
+
+
+def cv_section(result: dict[str, Any], command: str) -> str:
+    """The markdown block written between the cv markers."""
+    lines = [START, "", f"Leave-one-report-out over the {len(result['folds'])} real reports; synthetic documents only in training folds.", ""]
+    lines += ["```bash", command, "```", "", markdown_table(result["systems"]), ""]
+    lines += ["Link F1 per held-out report (lenient / strict):", ""]
+    for fold, systems in result["folds"].items():
+        cells = ", ".join(f"{s} {r['link_f1_lenient']:.3f} / {r['link_f1_strict']:.3f}" for s, r in systems.items())
+        lines.append(f"- `{fold}`: {cells}")
+    return "\n".join(lines + ["", END])
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace the marked section of ``path`` (append it when the markers are missing)."""
+    text = path.read_text(encoding="utf-8")
+    if START in text and END in text:
+        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n## Cross-validation\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -32,20 +60,28 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
     parser.add_argument("--device", default="cpu", help="torch device for training, e.g. cuda")
+    parser.add_argument("--write", action="store_true", help="write the table into training/README.md and the default model card")
+    parser.add_argument("--from-json", type=Path, default=None, help="reuse the cv.json of an earlier run instead of training")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     settings = json.loads(SETTINGS.read_text(encoding="utf-8"))
     if args.epochs:
         settings["epochs"] = args.epochs
     settings.update(progress=False, device=args.device)
-    docs = read_doccano(args.data)
-    result = cross_validate(docs, train, args.out, systems=SYSTEMS, train_kwargs=settings, progress=print)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "cv.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(markdown_table(result["systems"]))
-    for fold, systems in result["folds"].items():
-        cells = ", ".join(f"{s} {r['link_f1_lenient']:.3f}/{r['link_f1_strict']:.3f}" for s, r in systems.items())
-        print(f"{fold}: link F1 lenient/strict: {cells}")
+    command = "python training/cross_validate.py"
+    if args.from_json:
+        result = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        command = " ".join([command, *sys.argv[1:]])
+        docs = read_doccano(args.data)
+        result = cross_validate(docs, train, args.out, systems=SYSTEMS, train_kwargs=settings, progress=print)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "cv.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    section = cv_section(result, command)
+    print(section)
+    if args.write:
+        for path in (HERE / "README.md", DEFAULT_MODEL_DIR / "README.md"):
+            write_section(path, section)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ def train_command(
     data: Path = typer.Option(..., "--data", help="Annotation file or directory of doccano *.jsonl (e.g. annotations/)."),
     out: Path = typer.Option(..., "--out", help="Model directory to write."),
     base_model: Optional[str] = typer.Option(None, "--base-model", help="Hugging Face encoder name or local path; default: a small encoder trained from scratch."),
-    epochs: int = typer.Option(40, "--epochs", help="Passes over the training windows."),
+    epochs: int = typer.Option(30, "--epochs", help="Passes over the training windows."),
     seed: int = typer.Option(0, "--seed", help="Random seed (training is deterministic for a seed)."),
     dev: Optional[Path] = typer.Option(None, "--dev", help="Annotations scored after every epoch (never trained on)."),
     no_rule_features: bool = typer.Option(False, "--no-rule-features", help="Do not feed rule value spans to the network."),
@@ -21,6 +21,8 @@ def train_command(
     from perfeval.data.doccano import read_doccano
     from perfeval.train import train
 
+    if not data.exists():
+        raise typer.BadParameter(f"{data} does not exist", param_hint="--data")
     train_docs = read_doccano(data)
     if not train_docs:
         raise typer.BadParameter(f"no annotated documents found in {data}", param_hint="--data")

@@ -32,6 +32,7 @@ class ModelConfig:
     base_model: str | None = None
     labels: list[str] = field(default_factory=lambda: list(BIO_LABELS))
     use_rule_features: bool = True
+    snap_to_rules: bool = True
     feature_dim: int = 32
     span_dim: int = 128
     pair_hidden: int = 128

@@ -10,7 +10,7 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from perfeval.model.config import ModelConfig
-from perfeval.model.decoding import TokenSpan, decode_entities, decode_links
+from perfeval.model.decoding import TokenSpan, decode_entities, decode_links, snap_indicators
 from perfeval.model.features import RuleView, TextStats, candidate_indicators, pad_candidates
 from perfeval.model.inputs import DocInputs, doc_inputs, make_batch
 from perfeval.model.modeling import PerfevalNetwork
@@ -94,6 +94,9 @@ class PerfevalModel:
             return ModelPrediction()
         merged = self._merge_windows(doc)
         spans = decode_entities(merged.probs, doc.encoded.offsets, text, self.config.labels)
+        if self.config.snap_to_rules:
+            rule_indicators = sorted({link for link in doc.rules.links if link is not None})
+            spans = snap_indicators(spans, rule_indicators, doc.encoded.offsets, text)
         return ModelPrediction([s.entity for s in spans], self._links(text, spans, merged, doc.rules))
 
     def _merge_windows(self, doc: DocInputs) -> _Merged:

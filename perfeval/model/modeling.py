@@ -22,6 +22,7 @@ from perfeval.model.features import (
     RULE_AGREES,
     RULE_ELSEWHERE,
     RULE_TAGS,
+    RULE_UNLINKED,
 )
 from perfeval.model.tokenization import NUM_GAPS
 from perfeval.types import LABELS
@@ -50,6 +51,7 @@ class PerfevalNetwork(nn.Module):
         # is where training starts, the encoder learns the corrections
         self.rule_tag_skip = nn.Embedding(len(RULE_TAGS), len(config.labels))
         self.rule_link_skip = nn.Embedding(NUM_RULE_LINK, 1)
+        self.rule_no_link_skip = nn.Embedding(NUM_RULE_LINK, 1)
         self._init_skips()
         self.span_proj = nn.Linear(3 * hidden, config.span_dim)
         self.span_label = nn.Embedding(len(LABELS), config.span_dim)
@@ -68,6 +70,10 @@ class PerfevalNetwork(nn.Module):
             self.rule_link_skip.weight.zero_()
             self.rule_link_skip.weight[RULE_AGREES] = RULE_SKIP_INIT / 2
             self.rule_link_skip.weight[RULE_ELSEWHERE] = -RULE_SKIP_INIT / 4
+            # a value the rules leave unlinked, or link outside the candidates, leans to no link
+            self.rule_no_link_skip.weight.zero_()
+            self.rule_no_link_skip.weight[RULE_UNLINKED] = RULE_SKIP_INIT / 2
+            self.rule_no_link_skip.weight[RULE_ELSEWHERE] = RULE_SKIP_INIT / 4
 
     def encode(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, gaps: torch.Tensor, rule_tags: torch.Tensor
@@ -111,6 +117,10 @@ class PerfevalNetwork(nn.Module):
         no_link = self.no_link_scorer(values)
         if candidates.shape[1] == 0:
             return no_link
+        if self.config.use_rule_features:
+            # the rules' view of the value: the strongest opinion over its candidates
+            status = features[..., RULE_LINK_FEATURE].masked_fill(~mask, 0).amax(dim=1)
+            no_link = no_link + self.rule_no_link_skip(status)
         v = values.unsqueeze(1).expand_as(candidates)
         feats = [table(features[..., k]) for k, table in enumerate(self.pair_features)]
         pair = self.pair_scorer(torch.cat([v, candidates, v * candidates, *feats], dim=-1)).squeeze(-1)
