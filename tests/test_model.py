@@ -266,3 +266,17 @@ def test_snap_indicators_takes_the_rule_boundaries_only_when_unambiguous() -> No
     assert snapped[1] is predicted[1]
     assert snap_indicators(predicted, [(1, 8), (8, 11)], offsets, text) == predicted  # two rule spans: ambiguous
     assert snap_indicators(predicted, [(1, 13)], offsets, text) == predicted  # would swallow the value
+
+
+def test_snap_indicators_merges_pieces_inside_one_rule_span() -> None:
+    from perfeval.model.decoding import TokenSpan, snap_indicators
+
+    text = "增设2个市级立法联络站"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    predicted = [TokenSpan(Entity("COUNT", 2, 4, "2个", "model", 0.9), 2, 3),
+                 TokenSpan(Entity("INDICATOR", 4, 5, "市", "model", 0.6), 4, 4),
+                 TokenSpan(Entity("INDICATOR", 6, 11, "立法联络站", "model", 0.7), 6, 10)]
+    snapped = snap_indicators(predicted, [(4, 11)], offsets, text)
+    assert [(s.entity.label, s.entity.text, s.first, s.last) for s in snapped] == [
+        ("COUNT", "2个", 2, 3), ("INDICATOR", "市级立法联络站", 4, 10)]
+    assert snapped[1].entity.confidence == 0.7

@@ -5,6 +5,13 @@ from __future__ import annotations
 import typer
 
 from perfeval import __version__
+from perfeval.cli import annotations
+from perfeval.cli.check import check_command
+from perfeval.cli.evaluate import evaluate_command
+from perfeval.cli.extract import extract_command
+from perfeval.cli.render import render
+from perfeval.cli.summary import summary_command
+from perfeval.cli.train import train_command
 
 app = typer.Typer(
     help="Extract figures from Chinese budget-performance self-evaluation reports (绩效自评报告).",
@@ -27,15 +34,6 @@ def main(
     """perfeval: budget-performance report figures as linked, source-grounded records."""
 
 
-from perfeval.cli.extract import extract_command  # noqa: E402
-from perfeval.cli import annotations  # noqa: E402
-from perfeval.cli.render import render  # noqa: E402
-from perfeval.cli.evaluate import evaluate_command  # noqa: E402
-from perfeval.cli.summary import summary_command  # noqa: E402
-from perfeval.cli.check import check_command  # noqa: E402
-from perfeval.cli.train import train_command  # noqa: E402
-
-# --- command registration (one line per command module) ---
 app.command("extract")(extract_command)
 app.add_typer(annotations.app, name="annotations")
 app.command("render")(render)
@@ -43,4 +41,3 @@ app.command("evaluate")(evaluate_command)
 app.command("summary")(summary_command)
 app.command("check")(check_command)
 app.command("train")(train_command)
-# --- end of command registration ---

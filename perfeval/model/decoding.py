@@ -40,7 +40,7 @@ def decode_entities(
     """
     if probs.shape[0] == 0:
         return []
-    tags = viterbi(probs.clamp_min(1e-9).log().numpy(), labels)
+    tags = viterbi(probs.detach().clamp_min(1e-9).log().numpy(), labels)
     best = probs[torch.arange(len(tags)), torch.tensor(tags)]
     spans = spans_from_bio([labels[t] for t in tags])
     out = []
@@ -51,34 +51,49 @@ def decode_entities(
     return out
 
 
+MAX_MERGE_GAP = 2  # characters of a rule span left between predicted pieces it may merge
+
+
 def snap_indicators(
     spans: list[TokenSpan], rule_indicators: Sequence[tuple[int, int]], offsets: Sequence[tuple[int, int]], text: str
 ) -> list[TokenSpan]:
-    """Give a predicted ``INDICATOR`` the boundaries of the one rule indicator span it overlaps.
+    """Give predicted indicators the boundaries of the rule indicator span they overlap.
 
-    Cross-validation showed the tagger's own indicator boundaries to be worse than the
-    rule linker's where the two overlap, while it finds indicators the rules miss. A span
-    is left alone when it overlaps no or several rule spans, or when the rule span would
-    overlap another predicted entity or cut a token.
+    Cross-validation showed the tagger's own indicator boundaries to be worse than the rule
+    linker's where the two overlap, while the tagger finds indicators the rules miss. A rule
+    span replaces the predicted indicators that overlap it (merging them when there are
+    several) unless it overlaps a predicted value or an earlier snapped span, one of those
+    indicators also overlaps another rule span, or the rule span would cut a token.
+    ``spans`` are in text order; so is the result.
     """
     starts = [s for s, _ in offsets]
-    rule_starts = [s for s, _ in rule_indicators]
-    out = list(spans)
-    for k, span in enumerate(spans):
-        ent = span.entity
-        if ent.label != INDICATOR:
+    ent_starts = [s.entity.start for s in spans]
+    replaced: dict[int, TokenSpan | None] = {}  # index in spans -> replacement (None: merged away)
+    last_end = -1
+    for k, (start, end) in enumerate(rule_indicators):
+        lo = max(0, bisect_left(ent_starts, start) - 1)
+        hits = [i for i in range(lo, bisect_left(ent_starts, end)) if spans[i].entity.end > start]
+        if not hits or start < last_end or any(not spans[i].entity.label == INDICATOR or i in replaced for i in hits):
             continue
-        lo = bisect_left(rule_starts, ent.start - LONGEST_INDICATOR)
-        hits = [r for r in rule_indicators[lo:] if r[0] < ent.end and ent.start < r[1]][:2]
-        if len(hits) != 1 or hits[0] == (ent.start, ent.end):
+        others = [r for j, r in enumerate(rule_indicators) if j != k and abs(j - k) <= 3]
+        if any(r[0] < spans[i].entity.end and spans[i].entity.start < r[1] for i in hits for r in others):
             continue
-        start, end = hits[0]
+        covered = sum(min(end, spans[i].entity.end) - max(start, spans[i].entity.start) for i in hits)
+        if len(hits) > 1 and end - start - covered > MAX_MERGE_GAP:
+            continue  # pieces far apart inside the rule span: probably two indicators
         first, stop = bisect_left(starts, start), bisect_left(starts, end)
-        neighbours_clear = (k == 0 or spans[k - 1].entity.end <= start) and (k + 1 == len(spans) or end <= spans[k + 1].entity.start)
-        if stop <= first or offsets[first][0] != start or offsets[stop - 1][1] != end or not neighbours_clear:
+        if stop <= first or offsets[first][0] != start or offsets[stop - 1][1] != end:
             continue
-        entity = Entity(INDICATOR, start, end, text[start:end], "model", ent.confidence)
-        out[k] = TokenSpan(entity, first, stop - 1)
+        confidence = max(spans[i].entity.confidence for i in hits)
+        entity = Entity(INDICATOR, start, end, text[start:end], "model", confidence)
+        replaced.update({i: None for i in hits})
+        replaced[hits[0]] = TokenSpan(entity, first, stop - 1)
+        last_end = end
+    out = []
+    for i, span in enumerate(spans):
+        new = replaced.get(i, span)
+        if new is not None:
+            out.append(new)
     return out
 
 

@@ -107,6 +107,7 @@ def write_dir(path: Path, config: ModelConfig, network: PerfevalNetwork, tokeniz
     (path / CONFIG_NAME).write_text(json.dumps(config.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     state = {k: v.detach().contiguous().clone() for k, v in network.state_dict().items()}
     save_file(state, str(path / WEIGHTS_NAME), metadata={"format": "pt"})
+    (path / WEIGHTS_NAME).chmod(0o644)  # safetensors creates it owner-only; a shipped model must be readable
     tokenizer.save_pretrained(str(path))
     if card is not None:
         (path / CARD_NAME).write_text(card, encoding="utf-8")

@@ -1,0 +1,42 @@
+"""The model shipped in perfeval/models/default/: it loads, runs, and still works without the rule layer."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from perfeval.model import DEFAULT_MODEL_DIR, PerfevalModel
+from perfeval.model import inputs as model_inputs
+from perfeval.model.features import RuleView
+
+SEED = "2023年年度预算 2054.25 万元，全年累计实际开支 1860.77万元，完成预算的 90.6%。"
+
+
+@pytest.fixture(scope="module")
+def default() -> PerfevalModel:
+    torch.set_num_threads(1)
+    return PerfevalModel.from_pretrained("default")
+
+
+def test_default_model_is_small_and_loads(default: PerfevalModel) -> None:
+    size = sum(f.stat().st_size for f in DEFAULT_MODEL_DIR.iterdir())
+    assert size <= 25 * 1024 * 1024
+    assert "training data sha256" in (default.card or "")
+
+
+def _values(pred: object, text: str) -> list[tuple[str, str, str | None]]:
+    ents, rels = pred.entities, pred.relations  # type: ignore[attr-defined]
+    link = {r.head: ents[r.tail].text for r in rels}
+    return [(e.label, e.text, link.get(i)) for i, e in enumerate(ents) if e.is_value]
+
+
+def test_default_model_reads_the_seed_example(default: PerfevalModel) -> None:
+    assert _values(default.predict(SEED), SEED) == [
+        ("MONEY", "2054.25 万元", "年度预算"), ("MONEY", "1860.77万元", "实际开支"), ("PERCENT", "90.6%", "完成预算")]
+
+
+def test_default_model_runs_without_the_rule_layer(default: PerfevalModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_inputs, "rule_view", lambda text: RuleView())
+    found = [v[1] for v in _values(default.predict(SEED), SEED)]
+    # weaker without the rules (it may take the year for a value), but it still finds the figures
+    assert {"2054.25 万元", "1860.77万元", "90.6%"} <= set(found)
