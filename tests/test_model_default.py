@@ -40,3 +40,14 @@ def test_default_model_runs_without_the_rule_layer(default: PerfevalModel, monke
     found = [v[1] for v in _values(default.predict(SEED), SEED)]
     # weaker without the rules (it may take the year for a value), but it still finds the figures
     assert {"2054.25 万元", "1860.77万元", "90.6%"} <= set(found)
+
+
+def test_values_the_rules_leave_unlinked_stay_unlinked(default: PerfevalModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "召开常委会会议 13次，任免国家机关工作人员 119 名。"
+    assert {v[1]: v[2] for v in _values(default.predict(text), text)}["13次"] == "常委会会议"
+    start = text.index("13次")
+    real_view = model_inputs.rule_view(text)
+    abstaining = RuleView(real_view.values, [None if v[1] == start else link for v, link in zip(real_view.values, real_view.links)])
+    monkeypatch.setattr(model_inputs, "rule_view", lambda t: abstaining)
+    linked = {v[1]: v[2] for v in _values(default.predict(text), text)}
+    assert linked["13次"] is None and linked["119 名"] == "任免国家机关工作人员"

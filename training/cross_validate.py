@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -30,6 +31,19 @@ HERE = Path(__file__).resolve().parent
 SETTINGS = HERE / "default.json"
 SYSTEMS = ("rules-only", "model", "hybrid")
 START, END = "<!-- cv:start -->", "<!-- cv:end -->"
+
+
+def _reusing(train_fn: Callable[..., Path]) -> Callable[..., Path]:
+    """``train_fn``, except that a fold whose model directory already exists is not retrained
+    (training is deterministic for a seed, so this re-scores the same models, e.g. after a
+    decoding change)."""
+
+    def run(docs: Any, out_dir: Path, **kwargs: Any) -> Path:
+        if (Path(out_dir) / "config.json").is_file():
+            return Path(out_dir)
+        return train_fn(docs, out_dir, **kwargs)
+
+    return run
 
 
 def cv_section(result: dict[str, Any], command: str) -> str:
@@ -62,6 +76,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", help="torch device for training, e.g. cuda")
     parser.add_argument("--write", action="store_true", help="write the table into training/README.md and the default model card")
     parser.add_argument("--from-json", type=Path, default=None, help="reuse the cv.json of an earlier run instead of training")
+    parser.add_argument("--reuse", action="store_true", help="re-score fold models already in --out instead of retraining them")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     settings = json.loads(SETTINGS.read_text(encoding="utf-8"))
@@ -74,7 +89,8 @@ def main() -> None:
     else:
         command = " ".join([command, *sys.argv[1:]])
         docs = read_doccano(args.data)
-        result = cross_validate(docs, train, args.out, systems=SYSTEMS, train_kwargs=settings, progress=print)
+        trainer = _reusing(train) if args.reuse else train
+        result = cross_validate(docs, trainer, args.out, systems=SYSTEMS, train_kwargs=settings, progress=print)
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "cv.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     section = cv_section(result, command)

@@ -33,6 +33,7 @@ class ModelConfig:
     labels: list[str] = field(default_factory=lambda: list(BIO_LABELS))
     use_rule_features: bool = True
     snap_to_rules: bool = True
+    defer_to_rule_abstention: bool = True
     feature_dim: int = 32
     span_dim: int = 128
     pair_hidden: int = 128

@@ -11,7 +11,7 @@ from transformers import PreTrainedTokenizerBase
 
 from perfeval.model.config import ModelConfig
 from perfeval.model.decoding import TokenSpan, decode_entities, decode_links, snap_indicators
-from perfeval.model.features import RuleView, TextStats, candidate_indicators, pad_candidates
+from perfeval.model.features import RULE_UNLINKED, RuleView, TextStats, candidate_indicators, pad_candidates
 from perfeval.model.inputs import DocInputs, doc_inputs, make_batch
 from perfeval.model.modeling import PerfevalNetwork
 from perfeval.model.serialization import build_network, read_card, read_config, read_tokenizer, read_weights, write_dir
@@ -21,6 +21,7 @@ from perfeval.types import INDICATOR, LABELS, Entity, Relation
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 BATCH_WINDOWS = 16
 LINK_CHUNK = 256
+KEEP_BELOW_O = 0.9  # hidden states are kept for tokens whose P(O) is below this
 
 
 @dataclass
@@ -33,12 +34,21 @@ class ModelPrediction:
 
 @dataclass
 class _Merged:
-    """Per-token tag probabilities (n, T) of a document, and hidden rows (R, H) of its
-    non-``O`` tokens; ``row_of[t]`` is token t's row or -1."""
+    """Per-token tag probabilities (n, T) of a document, and hidden rows (R, H) of the tokens
+    that can end up inside an entity: ``kept`` (R,) holds their token indices, ascending."""
 
     probs: torch.Tensor
     hidden: torch.Tensor
-    row_of: torch.Tensor
+    kept: torch.Tensor
+
+    def rows(self, first: int, last: int) -> tuple[int, int]:
+        """``[start, end)`` rows of the kept tokens among tokens ``first..last`` (never empty)."""
+        start = int(torch.searchsorted(self.kept, first))
+        end = int(torch.searchsorted(self.kept, last, right=True))
+        if end > start:
+            return start, end
+        start = min(start, self.kept.numel() - 1)
+        return start, start + 1
 
 
 class PerfevalModel:
@@ -120,19 +130,18 @@ class PerfevalModel:
                 lo = int(batch.first_token[b]) + w.own_start - w.start
                 hi = lo + w.own_end - w.own_start
                 probs[w.own_start : w.own_end] = window_probs[b, lo:hi]
-                keep = window_probs[b, lo:hi].argmax(-1) != 0
+                # a token can join an entity when it is likely inside one (Viterbi may take
+                # it in) or inside a rule span (snapping may take it in)
+                keep = (window_probs[b, lo:hi, 0] < KEEP_BELOW_O) | (batch.rule_tags[b, lo:hi].cpu() != 0)
                 kept_index.append(torch.arange(w.own_start, w.own_end)[keep])
                 kept_rows.append(hidden[b, lo:hi][keep])
-        index = torch.cat(kept_index)
-        row_of = torch.full((n,), -1, dtype=torch.long)
-        row_of[index] = torch.arange(index.numel())
-        return _Merged(probs, torch.cat(kept_rows), row_of)
+        return _Merged(probs, torch.cat(kept_rows), torch.cat(kept_index))
 
     def _links(self, text: str, spans: list[TokenSpan], merged: _Merged, rules: RuleView) -> list[Relation]:
         if not spans:
             return []
         dev = self.device
-        rows = torch.tensor([[int(merged.row_of[s.first]), int(merged.row_of[s.last]) + 1] for s in spans], device=dev)
+        rows = torch.tensor([merged.rows(s.first, s.last) for s in spans], device=dev)
         labels = torch.tensor([LABELS.index(s.entity.label) for s in spans], device=dev)
         reps = self.network.span_reps(merged.hidden.to(dev), rows, labels)
         values = [i for i, s in enumerate(spans) if s.entity.is_value]
@@ -147,6 +156,8 @@ class PerfevalModel:
             ind_reps = reps[torch.tensor(indicators, dtype=torch.long, device=dev)[index]] if indicators else reps.new_zeros((len(cands), 0, reps.shape[1]))
             logits = self.network.link_logits(reps[values[c : c + LINK_CHUNK]], ind_reps, feats, mask).cpu()
             for v, row in enumerate(cands):
+                if self.config.defer_to_rule_abstention and rules.link_feature(val_spans[c + v], (0, 0)) == RULE_UNLINKED:
+                    continue
                 target, confidence = decode_links(logits[v, : 1 + len(row)], [indicators[k] for k, _ in row])
                 if target is not None:
                     relations.append(Relation(values[c + v], target, source="model", confidence=confidence))
