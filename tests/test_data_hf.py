@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from perfeval.data import read_doccano
-from perfeval.data.hf import BIO_LABELS, from_hf_example, label2id, spans_from_bio, to_hf_dataset
+from perfeval.data.bio import BIO_LABELS, label2id, spans_from_bio
+from perfeval.data.hf import from_hf_example, to_hf_dataset
 from perfeval.types import Document, Entity, Relation
 
 ANNOTATIONS = Path(__file__).resolve().parents[1] / "annotations"

@@ -243,7 +243,7 @@ def _probs(rows: list[dict[str, float]], labels: list[str]) -> torch.Tensor:
 
 
 def test_viterbi_keeps_a_span_whole_across_one_unsure_token() -> None:
-    from perfeval.data.hf import BIO_LABELS
+    from perfeval.data.bio import BIO_LABELS
     from perfeval.model.decoding import decode_entities
 
     text = "接报处置各类事件801宗"

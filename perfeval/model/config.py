@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from perfeval.data.hf import BIO_LABELS
+from perfeval.data.bio import BIO_LABELS
 
 SCHEMA_VERSION = 1
 CONFIG_NAME = "config.json"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from perfeval.data.hf import spans_from_bio
+from perfeval.data.bio import spans_from_bio
 from perfeval.model.modeling import NO_LINK
 from perfeval.model.features import LONGEST_INDICATOR
 from perfeval.types import INDICATOR, Entity
