@@ -2,7 +2,9 @@
 
 Hybrid merge, in order:
 1. model values are kept, except where the model is unsure (confidence below
-   ``min_value_confidence``) and the rules found an overlapping value: the rule value wins;
+   ``min_value_confidence``) and the rules found an overlapping value: the rule value wins,
+   and except bare numbers with no unit written or implied that the rules did not find
+   (list numbers such as ``#### 1.``);
 2. rule values the model missed are added where they overlap nothing kept;
 3. every value is normalised by the rule layer (units, 万元 -> 元, 余/多, qualifiers);
 4. model links are kept where the model is sure (``min_link_confidence``); values the
@@ -119,8 +121,11 @@ class Extractor:
             rival = rule_at[rival_span] if rival_span else None
             if rival is not None and ent.confidence < self.min_value_confidence:
                 continue  # the rule value takes over below
+            value = self._normalised(text, view, ent, rival)
+            if self.hybrid and rival is None and not value.unit:
+                continue  # no unit written or implied: not a value the rules can vouch for (e.g. "#### 1.")
             index_of_value[i] = len(values)
-            values.append(self._normalised(text, view, ent, rival))
+            values.append(value)
         taken = SpanSet((v.entity.start, v.entity.end) for v in values)
         indicators = [
             e for e in prediction.entities if e.label == INDICATOR and not taken.overlaps(e.start, e.end)

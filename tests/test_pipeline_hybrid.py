@@ -88,3 +88,11 @@ def test_offsets_and_single_links_hold_in_the_merged_document():
         assert TEXT[e.start:e.end] == e.text
     heads = [r.head for r in doc.relations]
     assert len(heads) == len(set(heads))
+
+
+def test_a_bare_model_number_with_no_unit_is_dropped_in_hybrid_only():
+    text = "#### 1.部门职责\n召开常委会会议 13次。"
+    one = Entity("COUNT", 5, 6, "1", source="model", confidence=0.9)
+    model = FixedModel([one], [])
+    assert [r.text for r in Extractor(model).extract(text).records] == ["13次"]
+    assert [r.text for r in Extractor(model, hybrid=False).extract(text).records] == ["1"]
