@@ -53,10 +53,15 @@ def collect_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
 _EXTRACTOR = None
 
 
-def _init_worker(model: Optional[str], rules_only: bool) -> None:
+def _init_worker(model: Optional[str], rules_only: bool, torch_threads: Optional[int] = None) -> None:
+    """Load the extractor once per process; ``torch_threads`` caps torch's threads per worker."""
     global _EXTRACTOR
     import perfeval
 
+    if torch_threads and not rules_only:
+        import torch
+
+        torch.set_num_threads(torch_threads)
     _EXTRACTOR = perfeval.load(model, rules_only=rules_only)
 
 
@@ -89,7 +94,8 @@ def _run(inputs: list[str], model: Optional[str], rules_only: bool, jobs: int, c
     with progress:
         task = progress.add_task("extract", total=len(inputs))
         if jobs > 1 and len(inputs) > 1 and STDIN not in inputs:
-            with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(model, rules_only)) as pool:
+            # one torch thread per worker: the processes already use the cores
+            with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(model, rules_only, 1)) as pool:
                 for outcome in pool.map(_extract_one, inputs):
                     progress.advance(task)
                     yield outcome
