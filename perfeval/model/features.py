@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from perfeval.rules import find_values
+from perfeval.rules.linker import link_values
 from perfeval.types import INDICATOR, LABELS
 
 RULE_TAGS: list[str] = ["O"] + [f"{p}-{label}" for label in LABELS for p in ("B", "I")]
@@ -66,14 +68,8 @@ class RuleView:
 
 def rule_view(text: str) -> RuleView:
     """Values found by :func:`perfeval.rules.find_values`, linked by their table row or the rule
-    linker; an empty view while the rule layer is not available."""
-    try:
-        from perfeval.rules import find_values
-        from perfeval.rules.linker import link_values
-
-        matches = find_values(text)
-    except (ImportError, NotImplementedError):
-        return RuleView()
+    linker."""
+    matches = find_values(text)
     values = [(m.label, m.start, m.end) for m in matches]
     linked = link_values(text, values)
     links = [m.indicator or ((lk.start, lk.end) if lk else None) for m, lk in zip(matches, linked)]
