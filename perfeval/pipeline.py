@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from perfeval.readers import SourceText, read
 from perfeval.rules import ValueMatch, find_values, normalize

@@ -18,7 +18,6 @@ import torch
 
 from perfeval.data.bio import spans_from_bio
 from perfeval.model.modeling import NO_LINK
-from perfeval.model.features import LONGEST_INDICATOR
 from perfeval.types import INDICATOR, Entity
 
 
