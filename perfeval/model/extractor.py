@@ -8,16 +8,34 @@ from pathlib import Path
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from perfeval import DEFAULT_MODEL as DEFAULT_MODEL_DIR
 from perfeval.model.config import ModelConfig
-from perfeval.model.decoding import TokenSpan, decode_entities, decode_links, snap_indicators
-from perfeval.model.features import RULE_UNLINKED, RuleView, TextStats, candidate_indicators, pad_candidates
+from perfeval.model.decoding import (
+    TokenSpan,
+    decode_entities,
+    decode_links,
+    snap_indicators,
+)
+from perfeval.model.features import (
+    RULE_UNLINKED,
+    RuleView,
+    TextStats,
+    candidate_indicators,
+    pad_candidates,
+)
 from perfeval.model.inputs import DocInputs, doc_inputs, make_batch
 from perfeval.model.modeling import PerfevalNetwork
-from perfeval.model.serialization import build_network, read_card, read_config, read_tokenizer, read_weights, write_dir
+from perfeval.model.serialization import (
+    build_network,
+    read_card,
+    read_config,
+    read_tokenizer,
+    read_weights,
+    write_dir,
+)
 from perfeval.model.windows import Window, plan_windows
 from perfeval.types import INDICATOR, LABELS, Entity, Relation
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 BATCH_WINDOWS = 16
 LINK_CHUNK = 256
 KEEP_BELOW_O = 0.9  # hidden states are kept for tokens whose P(O) is below this
