@@ -4,8 +4,9 @@
 >>> from perfeval.train import train
 >>> train(read_doccano("annotations/"), "models/mine", epochs=40, seed=0)  # doctest: +SKIP
 
-Without ``base_model`` the encoder is a small BERT trained from scratch over a
-character vocabulary built from the training texts; with it, any Hugging Face encoder
+Without ``base_model`` the encoder is a small BERT-shaped
+:class:`~perfeval.model.encoder.CompactEncoder` trained from scratch over a character
+vocabulary built from the training texts; with it, any Hugging Face encoder
 (name or local directory with a fast tokenizer) is fine-tuned. Training is
 deterministic for a seed. Each step augments its windows: some tokens become
 ``[UNK]`` (unseen characters at prediction time), some line/space layout ids are
@@ -28,15 +29,16 @@ import numpy as np
 import torch
 from torch.nn.functional import cross_entropy
 from tqdm.auto import tqdm
-from transformers import AutoModel, AutoTokenizer, BertConfig, PreTrainedTokenizerBase, get_linear_schedule_with_warmup
+from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
 
 from perfeval.data.hf import to_hf_dataset
 from perfeval.model import ModelConfig, PerfevalModel
+from perfeval.model.encoder import CompactEncoder, CompactEncoderConfig
 from perfeval.model.examples import WindowExample, windows_of_row
 from perfeval.model.features import RULE_NONE
 from perfeval.model.inputs import IGNORE, make_batch
 from perfeval.model.modeling import NO_LINK, RULE_LINK_FEATURE, PerfevalNetwork
-from perfeval.model.tokenization import NUM_GAPS, build_char_tokenizer
+from perfeval.model.tokenization import NUM_GAPS, ModelTokenizer, build_char_tokenizer
 from perfeval.types import Document
 
 SCRATCH_ENCODER: dict[str, Any] = {
@@ -45,8 +47,7 @@ SCRATCH_ENCODER: dict[str, Any] = {
     "num_attention_heads": 4,
     "intermediate_size": 384,
     "max_position_embeddings": 512,
-    "hidden_dropout_prob": 0.1,
-    "attention_probs_dropout_prob": 0.1,
+    "dropout": 0.1,
 }
 UNK_RATE, GAP_NOISE_RATE = 0.05, 0.03
 # share of gold links whose indicator is hidden from the candidates (target: no link), as
@@ -130,16 +131,17 @@ def _seed_everything(seed: int) -> None:
 
 def _build(
     docs: Sequence[Document], base_model: str | None, encoder: dict[str, Any] | None, use_rules: bool
-) -> tuple[PreTrainedTokenizerBase, PerfevalNetwork]:
+) -> tuple[ModelTokenizer, PerfevalNetwork]:
     if base_model:
-        tokenizer = AutoTokenizer.from_pretrained(base_model)
-        if not tokenizer.is_fast:
+        hf_tokenizer = AutoTokenizer.from_pretrained(base_model)
+        if not hf_tokenizer.is_fast:
             raise ValueError(f"{base_model}: perfeval needs a fast tokenizer (tokenizer.json) for exact offsets")
+        tokenizer = ModelTokenizer.from_hf(hf_tokenizer)
         enc = AutoModel.from_pretrained(base_model)
     else:
         tokenizer = build_char_tokenizer(doc.text for doc in docs)
         settings = {**SCRATCH_ENCODER, **(encoder or {})}
-        enc = AutoModel.from_config(BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, **settings))
+        enc = CompactEncoder(CompactEncoderConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id or 0, **settings))
     positions = getattr(enc.config, "max_position_embeddings", 512)
     config = ModelConfig(
         encoder=enc.config.to_dict(),
@@ -151,7 +153,7 @@ def _build(
     return tokenizer, PerfevalNetwork(config, enc)
 
 
-def _examples(docs: Sequence[Document], tokenizer: PreTrainedTokenizerBase, config: ModelConfig) -> list[WindowExample]:
+def _examples(docs: Sequence[Document], tokenizer: ModelTokenizer, config: ModelConfig) -> list[WindowExample]:
     if not docs:
         return []
     dataset = to_hf_dataset(docs)
@@ -166,7 +168,7 @@ def _batches(examples: list[WindowExample], size: int, rng: random.Random) -> li
 
 
 def _augment(
-    batch: list[WindowExample], tokenizer: PreTrainedTokenizerBase, rng: random.Random, rule_dropout: float
+    batch: list[WindowExample], tokenizer: ModelTokenizer, rng: random.Random, rule_dropout: float
 ) -> list[WindowExample]:
     """Copies of the windows with [UNK] dropout, layout noise and rule-tag dropout."""
     unk = tokenizer.unk_token_id
@@ -189,7 +191,7 @@ def _augment(
     return out
 
 
-def _loss(net: PerfevalNetwork, tokenizer: PreTrainedTokenizerBase, batch: list[WindowExample]) -> torch.Tensor:
+def _loss(net: PerfevalNetwork, tokenizer: ModelTokenizer, batch: list[WindowExample]) -> torch.Tensor:
     """Tag cross-entropy over real tokens + link cross-entropy over values with a usable target."""
     device = next(net.parameters()).device
     inputs = make_batch([(ex.ids, ex.gaps, ex.rule_tags, ex.labels) for ex in batch], tokenizer, device)
@@ -260,7 +262,7 @@ def model_card(model: PerfevalModel, docs: Sequence[Document], *, recipe: dict[s
         "| | |",
         "|---|---|",
         f"| trained | {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} |",
-        f"| encoder | {model.config.base_model or 'BERT from scratch, ' + str(model.config.encoder.get('num_hidden_layers')) + ' layers, hidden ' + str(model.config.encoder.get('hidden_size'))} |",
+        f"| encoder | {model.config.base_model or 'compact transformer from scratch, ' + str(model.config.encoder.get('num_hidden_layers')) + ' layers, hidden ' + str(model.config.encoder.get('hidden_size'))} |",
         f"| parameters | {params:,} |",
         f"| training documents | {len(docs)} ({len(docs) - synthetic} real, {synthetic} synthetic) |",
         f"| training data sha256 | `{data_hash(docs)}` |",

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
-
-from transformers import AutoModel, BertConfig
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perfeval.model import ModelConfig, ModelLoadError, PerfevalModel
 from perfeval.model.decoding import decode_links
+from perfeval.model.encoder import CompactEncoder, CompactEncoderConfig
 from perfeval.model.modeling import PerfevalNetwork
 from perfeval.model.tokenization import build_char_tokenizer
 from perfeval.model.windows import plan_windows
@@ -88,6 +93,25 @@ def test_save_load_round_trip_gives_identical_predictions(overfit: Path, tmp_pat
     assert (tmp_path / "copy" / "README.md").read_text(encoding="utf-8").startswith("# perfeval model")
 
 
+def test_saved_tokenizer_loads_in_transformers_with_the_same_tokens(overfit: Path) -> None:
+    from transformers import AutoTokenizer
+
+    ours = PerfevalModel.from_pretrained(overfit).tokenizer
+    theirs = AutoTokenizer.from_pretrained(str(overfit))
+    text = DOCS[0].text + " ８８％ 鑫"
+    enc = theirs(text, add_special_tokens=False, return_offsets_mapping=True)
+    assert enc["input_ids"] == ours.backend.encode(text, add_special_tokens=False).ids
+    assert [tuple(o) for o in enc["offset_mapping"]] == ours.backend.encode(text, add_special_tokens=False).offsets
+    assert (theirs.cls_token_id, theirs.sep_token_id, theirs.pad_token_id) == (ours.cls_token_id, ours.sep_token_id, ours.pad_token_id)
+
+
+def test_predicting_with_the_shipped_model_does_not_import_transformers() -> None:
+    """Start-up time: transformers' model code costs seconds to import; the compact default needs only torch."""
+    code = "import sys, perfeval; perfeval.extract('年度预算2054.25万元，召开常委会会议13次。'); print('transformers' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_values_get_at_most_one_link_and_may_stay_unlinked(overfit: Path) -> None:
     model = PerfevalModel.from_pretrained(overfit)
     text = DOCS[1].text + DOCS[0].text + DOCS[2].text
@@ -146,13 +170,28 @@ class DigitTagger(PerfevalNetwork):
         return logits
 
 
+def test_compact_encoder_ignores_padding() -> None:
+    torch.manual_seed(0)
+    encoder = CompactEncoder(CompactEncoderConfig(vocab_size=50, hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32)).eval()
+    x = torch.randn(2, 7, 16)
+    mask = torch.ones(2, 7, dtype=torch.long)
+    mask[1, 4:] = 0
+    with torch.no_grad():
+        batch = encoder(inputs_embeds=x, attention_mask=mask)
+        alone = encoder(inputs_embeds=x[1:, :4], attention_mask=mask[1:, :4])
+        full = encoder(inputs_embeds=x[:1], attention_mask=mask[:1])
+    assert torch.allclose(batch[1, :4], alone[0], atol=1e-5)
+    assert torch.allclose(batch[0], full[0], atol=1e-5)
+    assert not torch.allclose(batch[1, :4], encoder(inputs_embeds=x[1:], attention_mask=torch.ones(1, 7))[0, :4], atol=1e-3)
+
+
 def test_entity_straddling_a_window_edge_is_kept_whole() -> None:
     text = "预算1234567万元，执行 12345678901234 元。\n合计 98\n\n7654 万元；" * 5
     tokenizer = build_char_tokenizer([text], min_freq=1)
-    bert = BertConfig(vocab_size=len(tokenizer), hidden_size=8, num_hidden_layers=1, num_attention_heads=1, intermediate_size=8)
-    config = ModelConfig(encoder=bert.to_dict(), use_rule_features=False, window_tokens=10, window_overlap=4)
-    digit_ids = {tokenizer.convert_tokens_to_ids(d) for d in "0123456789"}
-    model = PerfevalModel(config, tokenizer, DigitTagger(config, AutoModel.from_config(bert), digit_ids))
+    encoder = CompactEncoderConfig(vocab_size=len(tokenizer), hidden_size=8, num_hidden_layers=1, num_attention_heads=1, intermediate_size=8)
+    config = ModelConfig(encoder=encoder.to_dict(), use_rule_features=False, window_tokens=10, window_overlap=4)
+    digit_ids = {tokenizer.backend.token_to_id(d) for d in "0123456789"}
+    model = PerfevalModel(config, tokenizer, DigitTagger(config, CompactEncoder(encoder), digit_ids))
     pred = model.predict(text)
     expected = [(m.start(), m.end()) for m in re.finditer(r"\d+(?:\s+\d+)*", text)]
     assert [(e.start, e.end) for e in pred.entities] == expected
@@ -254,6 +293,23 @@ def test_viterbi_keeps_a_span_whole_across_one_unsure_token() -> None:
     assert spans[0].entity.confidence < 0.9
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3), st.integers(0, 2**32 - 1))
+def test_viterbi_finds_the_best_valid_sequence_by_brute_force(n: int, seed: int) -> None:
+    from perfeval.data.bio import BIO_LABELS
+    from perfeval.model.decoding import viterbi
+
+    log_probs = np.log(np.random.default_rng(seed).dirichlet(np.ones(len(BIO_LABELS)) * 0.3, size=n)).clip(-50)
+
+    def valid(seq: tuple[int, ...]) -> bool:
+        tags = ["O", *(BIO_LABELS[t] for t in seq)]
+        return all(not b.startswith("I-") or a[2:] == b[2:] for a, b in zip(tags, tags[1:]))
+
+    best = max((seq for seq in itertools.product(range(len(BIO_LABELS)), repeat=n) if valid(seq)),
+               key=lambda seq: sum(log_probs[i, t] for i, t in enumerate(seq)))
+    assert tuple(viterbi(log_probs, BIO_LABELS)) == best
+
+
 def test_snap_indicators_takes_the_rule_boundaries_only_when_unambiguous() -> None:
     from perfeval.model.decoding import TokenSpan, snap_indicators
 
@@ -280,3 +336,19 @@ def test_snap_indicators_merges_pieces_inside_one_rule_span() -> None:
     assert [(s.entity.label, s.entity.text, s.first, s.last) for s in snapped] == [
         ("COUNT", "2个", 2, 3), ("INDICATOR", "市级立法联络站", 4, 10)]
     assert snapped[1].entity.confidence == 0.7
+
+
+def test_snap_indicators_merges_fragments_however_far_apart_inside_one_rule_span() -> None:
+    from perfeval.model.decoding import TokenSpan, snap_indicators
+
+    text = "本部门整体支出绩效\n\n自评结果为98.1分，代表进社区人数"
+    offsets = [(i, i + 1) for i in range(len(text)) if not text[i].isspace()]
+    token = {start: k for k, (start, _) in enumerate(offsets)}
+
+    def piece(start: int, end: int, confidence: float = 0.6) -> TokenSpan:
+        return TokenSpan(Entity("INDICATOR", start, end, text[start:end], "model", confidence), token[start], token[end - 1])
+
+    fragments = [piece(3, 4), piece(13, 14, 0.9), piece(22, 23), piece(25, 27)]  # 整 + 结, 代 + 社区
+    snapped = snap_indicators(fragments, [(3, 15), (22, 29)], offsets, text)
+    assert [(s.entity.text, s.first, s.last, s.entity.confidence) for s in snapped] == [
+        ("整体支出绩效\n\n自评结果", 3, 12, 0.9), ("代表进社区人数", 20, 26, 0.6)]

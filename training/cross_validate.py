@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/perfeval-cv"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
+    parser.add_argument("--seed", type=int, default=None, help="override the recipe's seed (to see how much the scores move between runs)")
     parser.add_argument("--device", default="cpu", help="torch device for training, e.g. cuda")
     parser.add_argument("--write", action="store_true", help="write the table into training/README.md and the default model card")
     parser.add_argument("--from-json", type=Path, default=None, help="reuse the cv.json of an earlier run instead of training")
@@ -82,6 +83,8 @@ def main() -> None:
     settings = json.loads(SETTINGS.read_text(encoding="utf-8"))
     if args.epochs:
         settings["epochs"] = args.epochs
+    if args.seed is not None:
+        settings["seed"] = args.seed
     settings.update(progress=False, device=args.device)
     command = "python training/cross_validate.py"
     if args.from_json:

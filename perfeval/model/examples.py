@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from transformers import PreTrainedTokenizerBase
 
 from perfeval.model.config import ModelConfig
 from perfeval.model.features import TextStats, candidate_indicators, pad_candidates
 from perfeval.model.inputs import IGNORE, doc_inputs
+from perfeval.model.tokenization import ModelTokenizer
 from perfeval.model.windows import plan_windows
 from perfeval.types import INDICATOR, LABELS, VALUE_LABELS
 
@@ -57,7 +57,7 @@ def _token_span(starts: list[int], start: int, end: int) -> tuple[int, int]:
 
 
 def windows_of_row(
-    row: dict[str, Any], tokenizer: PreTrainedTokenizerBase, config: ModelConfig, overlap: int
+    row: dict[str, Any], tokenizer: ModelTokenizer, config: ModelConfig, overlap: int
 ) -> list[WindowExample]:
     """Window examples of one dataset row (columns of :func:`perfeval.data.hf.to_hf_dataset`)."""
     text, char_tags = row["text"], row["ner_tags"]

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from transformers import PreTrainedTokenizerBase
 
 from perfeval import DEFAULT_MODEL as DEFAULT_MODEL_DIR
 from perfeval.model.config import ModelConfig
@@ -33,6 +32,7 @@ from perfeval.model.serialization import (
     read_weights,
     write_dir,
 )
+from perfeval.model.tokenization import ModelTokenizer
 from perfeval.model.windows import Window, plan_windows
 from perfeval.types import INDICATOR, LABELS, Entity, Relation
 
@@ -72,7 +72,7 @@ class PerfevalModel:
     """Tagger + linker. Load with :meth:`from_pretrained`, run with :meth:`predict`."""
 
     def __init__(
-        self, config: ModelConfig, tokenizer: PreTrainedTokenizerBase, network: PerfevalNetwork, card: str | None = None
+        self, config: ModelConfig, tokenizer: ModelTokenizer, network: PerfevalNetwork, card: str | None = None
     ) -> None:
         self.config = config
         self.tokenizer = tokenizer

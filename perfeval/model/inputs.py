@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
-from transformers import PreTrainedTokenizerBase
 
 from perfeval.model.features import RuleView, rule_view, token_rule_tags
-from perfeval.model.tokenization import Encoded, encode
+from perfeval.model.tokenization import Encoded, ModelTokenizer, encode
 
 IGNORE = -100
 
@@ -25,7 +24,7 @@ class DocInputs:
     rules: RuleView
 
 
-def doc_inputs(tokenizer: PreTrainedTokenizerBase, text: str, use_rules: bool) -> DocInputs:
+def doc_inputs(tokenizer: ModelTokenizer, text: str, use_rules: bool) -> DocInputs:
     encoded = encode(tokenizer, text)
     rules = rule_view(text) if use_rules else RuleView()
     return DocInputs(text, encoded, token_rule_tags(encoded.offsets, rules.spans()), rules)
@@ -45,7 +44,7 @@ class Batch:
 
 def make_batch(
     rows: Sequence[tuple[list[int], list[int], list[int], list[int]]],
-    tokenizer: PreTrainedTokenizerBase,
+    tokenizer: ModelTokenizer,
     device: torch.device | str = "cpu",
 ) -> Batch:
     """``rows`` of (ids, gaps, rule_tags, labels) for a window's tokens -> a padded :class:`Batch`.

@@ -1,4 +1,5 @@
-"""The network: any Hugging Face encoder + layout/rule embeddings, a BIO tagging head
+"""The network: an encoder (any Hugging Face encoder, or the compact one trained from
+scratch) + layout/rule embeddings, a BIO tagging head
 and a (value, indicator) link scorer with a no-link option.
 
 Shapes: ``B`` windows, ``L`` tokens per window (special tokens included), ``H`` the
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from transformers import PreTrainedModel
 
 from perfeval.model.config import ModelConfig
 from perfeval.model.features import (
@@ -36,11 +36,13 @@ RULE_SKIP_INIT = 4.0  # logit bonus, at initialisation, for agreeing with the ru
 class PerfevalNetwork(nn.Module):
     """Encoder, tagger and linker; see the module docstring for the shape letters."""
 
-    def __init__(self, config: ModelConfig, encoder: PreTrainedModel) -> None:
+    def __init__(self, config: ModelConfig, encoder: nn.Module) -> None:
+        """``encoder``: a :class:`~perfeval.model.encoder.CompactEncoder` or a transformers model;
+        both take ``inputs_embeds`` and ``attention_mask``."""
         super().__init__()
         self.config = config
         self.encoder = encoder
-        hidden = encoder.config.hidden_size
+        hidden = self._input_embeddings().embedding_dim
         self.gap_embed = nn.Embedding(NUM_GAPS, hidden)
         self.rule_embed = nn.Embedding(len(RULE_TAGS), hidden)
         for table in (self.gap_embed, self.rule_embed):
@@ -62,6 +64,10 @@ class PerfevalNetwork(nn.Module):
             nn.Linear(config.span_dim, config.pair_hidden), nn.GELU(), nn.Linear(config.pair_hidden, 1)
         )
 
+    def _input_embeddings(self) -> nn.Embedding:
+        embeddings: nn.Embedding = getattr(self.encoder, "get_input_embeddings")()  # on both encoder kinds
+        return embeddings
+
     def _init_skips(self) -> None:
         with torch.no_grad():
             self.rule_tag_skip.weight.zero_()
@@ -79,11 +85,11 @@ class PerfevalNetwork(nn.Module):
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, gaps: torch.Tensor, rule_tags: torch.Tensor
     ) -> torch.Tensor:
         """(B, L) ids, mask, layout ids and rule tag ids -> (B, L, H) hidden states."""
-        embeds = self.encoder.get_input_embeddings()(input_ids) + self.gap_embed(gaps)
+        embeds = self._input_embeddings()(input_ids) + self.gap_embed(gaps)
         if self.config.use_rule_features:
             embeds = embeds + self.rule_embed(rule_tags)
         out = self.encoder(inputs_embeds=embeds, attention_mask=attention_mask)
-        return self.dropout(out.last_hidden_state)
+        return self.dropout(out if isinstance(out, torch.Tensor) else out.last_hidden_state)
 
     def tag_logits(self, hidden: torch.Tensor, rule_tags: torch.Tensor) -> torch.Tensor:
         """(..., H) hidden states and (...) rule tag ids -> (..., T) BIO logits."""

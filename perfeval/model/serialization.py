@@ -12,13 +12,14 @@ from pathlib import Path
 
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
-from transformers import AutoConfig, AutoModel, PreTrainedTokenizerBase, PreTrainedTokenizerFast
+from torch import nn
 
 from perfeval.model.config import CONFIG_NAME, MODEL_TYPE, SCHEMA_VERSION, WEIGHTS_NAME, ModelConfig
+from perfeval.model.encoder import COMPACT_MODEL_TYPE, CompactEncoder, CompactEncoderConfig
 from perfeval.model.modeling import PerfevalNetwork
+from perfeval.model.tokenization import TOKENIZER_FILE, ModelTokenizer
 
 CARD_NAME = "README.md"
-TOKENIZER_NAME = "tokenizer.json"
 
 
 class ModelLoadError(Exception):
@@ -58,24 +59,34 @@ def _one_line(err: Exception) -> str:
     return f"{type(err).__name__}: " + " ".join(str(err).split())[:300]
 
 
-def read_tokenizer(path: Path) -> PreTrainedTokenizerBase:
-    if not (path / TOKENIZER_NAME).is_file():
-        raise ModelLoadError(f"model directory {path} is incomplete: {TOKENIZER_NAME} is missing; re-save or retrain the model")
+def read_tokenizer(path: Path) -> ModelTokenizer:
+    if not (path / TOKENIZER_FILE).is_file():
+        raise ModelLoadError(
+            f"model directory {path} is incomplete: {TOKENIZER_FILE} is missing (perfeval needs a fast tokenizer for exact offsets); "
+            "re-save or retrain the model"
+        )
     try:
-        tokenizer = PreTrainedTokenizerFast.from_pretrained(str(path))
-    except Exception as err:  # transformers raises many types for unreadable tokenizer files
+        return ModelTokenizer.from_dir(path)
+    except Exception as err:  # tokenizers raises plain Exception for unreadable files
         raise ModelLoadError(f"model directory {path} has an unreadable tokenizer ({_one_line(err)}); re-save or retrain the model") from None
-    if not tokenizer.is_fast:
-        raise ModelLoadError(f"model directory {path} holds a slow tokenizer; perfeval needs a fast tokenizer (tokenizer.json) for exact offsets")
-    return tokenizer
+
+
+def build_encoder(settings: dict) -> nn.Module:
+    """A randomly initialised encoder from its config dict (``model_type`` picks the class):
+    the compact encoder, or any transformers architecture (imported only then)."""
+    settings = dict(settings)
+    model_type = settings.pop("model_type")
+    if model_type == COMPACT_MODEL_TYPE:
+        return CompactEncoder(CompactEncoderConfig(**settings))
+    from transformers import AutoConfig, AutoModel
+
+    return AutoModel.from_config(AutoConfig.for_model(model_type, **settings))
 
 
 def build_network(config: ModelConfig, path: Path | None = None) -> PerfevalNetwork:
     """A network with a randomly initialised encoder made from ``config.encoder``."""
-    settings = dict(config.encoder)
     try:
-        encoder_config = AutoConfig.for_model(settings.pop("model_type"), **settings)
-        encoder = AutoModel.from_config(encoder_config)
+        encoder = build_encoder(config.encoder)
     except (KeyError, ValueError, TypeError) as err:
         raise ModelLoadError(f"model directory {path}: cannot build the encoder from {CONFIG_NAME} ({_one_line(err)}); retrain the model") from None
     return PerfevalNetwork(config, encoder)
@@ -102,13 +113,13 @@ def read_weights(network: PerfevalNetwork, path: Path) -> None:
         )
 
 
-def write_dir(path: Path, config: ModelConfig, network: PerfevalNetwork, tokenizer: PreTrainedTokenizerBase, card: str | None) -> None:
+def write_dir(path: Path, config: ModelConfig, network: PerfevalNetwork, tokenizer: ModelTokenizer, card: str | None) -> None:
     path.mkdir(parents=True, exist_ok=True)
     (path / CONFIG_NAME).write_text(json.dumps(config.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     state = {k: v.detach().contiguous().clone() for k, v in network.state_dict().items()}
     save_file(state, str(path / WEIGHTS_NAME), metadata={"format": "pt"})
     (path / WEIGHTS_NAME).chmod(0o644)  # safetensors creates it owner-only; a shipped model must be readable
-    tokenizer.save_pretrained(str(path))
+    tokenizer.save(path)
     if card is not None:
         (path / CARD_NAME).write_text(card, encoding="utf-8")
 

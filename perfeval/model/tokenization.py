@@ -1,7 +1,9 @@
 """Tokens with exact character offsets, plus the layout feature of each token.
 
-Any Hugging Face fast tokenizer works (``return_offsets_mapping``). The from-scratch
-default uses a character tokenizer built here: NFKC-normalised (full-width digits and
+Any Hugging Face fast tokenizer works: perfeval runs its engine, a
+:class:`tokenizers.Tokenizer` (``tokenizer.json``), with the special tokens named in
+``tokenizer_config.json`` (:class:`ModelTokenizer`), so predicting never imports
+transformers. The from-scratch default uses a character tokenizer built here: NFKC-normalised (full-width digits and
 punctuation fold onto ASCII, offsets still point into the original text), one token
 per character, unknown characters become ``[UNK]``. Whitespace is never a token; the
 whitespace *before* each token is passed to the network as a layout id
@@ -11,18 +13,23 @@ line breaks inside numbers stay visible without shifting offsets.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordLevel
-from transformers import PreTrainedTokenizerBase, PreTrainedTokenizerFast
 
 GAP_NONE, GAP_SPACE, GAP_NEWLINE, GAP_PARAGRAPH = 0, 1, 2, 3
 NUM_GAPS = 4
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+SPECIAL_ROLES = ("pad_token", "unk_token", "cls_token", "sep_token", "mask_token")  # in SPECIAL_TOKENS' order
+TOKENIZER_FILE = "tokenizer.json"
+TOKENIZER_CONFIG_FILE = "tokenizer_config.json"
 ALWAYS_IN_VOCAB = (
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
     "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -68,7 +75,75 @@ def _char_pipeline() -> tuple[normalizers.Normalizer, pre_tokenizers.PreTokenize
     return normalizers.NFKC(), pre
 
 
-def build_char_tokenizer(texts: Iterable[str], min_freq: int = 2) -> PreTrainedTokenizerFast:
+@dataclass
+class ModelTokenizer:
+    """A fast tokenizer's engine and its special tokens by role (``{"cls_token": "[CLS]", ...}``).
+
+    Saved as the two files Hugging Face reads (``AutoTokenizer.from_pretrained(dir)`` loads
+    them back as a ``PreTrainedTokenizerFast``).
+    """
+
+    backend: Tokenizer
+    special: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.backend.no_truncation()
+        self.backend.no_padding()
+
+    def __len__(self) -> int:
+        return self.backend.get_vocab_size()
+
+    def _id(self, role: str) -> int | None:
+        token = self.special.get(role)
+        return None if token is None else self.backend.token_to_id(token)
+
+    @property
+    def pad_token_id(self) -> int | None:
+        return self._id("pad_token")
+
+    @property
+    def unk_token_id(self) -> int | None:
+        return self._id("unk_token")
+
+    @property
+    def cls_token_id(self) -> int | None:
+        return self._id("cls_token")
+
+    @property
+    def sep_token_id(self) -> int | None:
+        return self._id("sep_token")
+
+    @classmethod
+    def from_hf(cls, tokenizer: Any) -> "ModelTokenizer":
+        """From a transformers fast tokenizer (``AutoTokenizer.from_pretrained(...)``)."""
+        special = {role: getattr(tokenizer, role) for role in SPECIAL_ROLES if getattr(tokenizer, role, None) is not None}
+        return cls(tokenizer.backend_tokenizer, {role: str(token) for role, token in special.items()})
+
+    @classmethod
+    def from_dir(cls, path: Path) -> "ModelTokenizer":
+        """Read ``tokenizer.json`` and the special tokens of ``tokenizer_config.json`` (if any).
+
+        Raises ``OSError`` / ``ValueError`` / ``Exception`` from :mod:`tokenizers` for unreadable files.
+        """
+        backend = Tokenizer.from_file(str(path / TOKENIZER_FILE))
+        special: dict[str, str] = {}
+        config_file = path / TOKENIZER_CONFIG_FILE
+        if config_file.is_file():
+            settings = json.loads(config_file.read_text(encoding="utf-8"))
+            for role in SPECIAL_ROLES:
+                token = settings.get(role)
+                token = token.get("content") if isinstance(token, dict) else token  # older transformers wrote AddedToken dicts
+                if isinstance(token, str):
+                    special[role] = token
+        return cls(backend, special)
+
+    def save(self, path: Path) -> None:
+        self.backend.save(str(path / TOKENIZER_FILE))
+        settings = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": 1_000_000_000, **self.special}
+        (path / TOKENIZER_CONFIG_FILE).write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def build_char_tokenizer(texts: Iterable[str], min_freq: int = 2) -> ModelTokenizer:
     """A character-level fast tokenizer whose vocab holds the NFKC characters of ``texts``
     seen at least ``min_freq`` times, plus digits, ASCII and common units and numerals."""
     normalizer, _ = _char_pipeline()
@@ -85,25 +160,17 @@ def build_char_tokenizer(texts: Iterable[str], min_freq: int = 2) -> PreTrainedT
     backend.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])]
     )
-    return PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-        model_max_length=1_000_000_000,
-    )
+    return ModelTokenizer(backend, dict(zip(SPECIAL_ROLES, SPECIAL_TOKENS)))
 
 
-def encode(tokenizer: PreTrainedTokenizerBase, text: str) -> Encoded:
+def encode(tokenizer: ModelTokenizer, text: str) -> Encoded:
     """Tokenise the whole of ``text`` (no special tokens, no truncation)."""
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
+    enc = tokenizer.backend.encode(text, add_special_tokens=False)
     ids: list[int] = []
     offsets: list[tuple[int, int]] = []
     gaps: list[int] = []
     previous_end = 0
-    for token_id, (start, end) in zip(enc["input_ids"], enc["offset_mapping"]):
+    for token_id, (start, end) in zip(enc.ids, enc.offsets):
         # byte-level BPE tokenizers may fold a leading space into the token
         while start < end and text[start].isspace():
             start += 1
