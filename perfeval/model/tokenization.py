@@ -3,12 +3,12 @@
 Any Hugging Face fast tokenizer works: perfeval runs its engine, a
 :class:`tokenizers.Tokenizer` (``tokenizer.json``), with the special tokens named in
 ``tokenizer_config.json`` (:class:`ModelTokenizer`), so predicting never imports
-transformers. The from-scratch default uses a character tokenizer built here: NFKC-normalised (full-width digits and
-punctuation fold onto ASCII, offsets still point into the original text), one token
-per character, unknown characters become ``[UNK]``. Whitespace is never a token; the
-whitespace *before* each token is passed to the network as a layout id
-(:data:`GAP_NONE` ... :data:`GAP_PARAGRAPH`), so one-cell-per-line tables and hard
-line breaks inside numbers stay visible without shifting offsets.
+transformers. The from-scratch default uses a character tokenizer built here:
+NFKC-normalised (full-width digits and punctuation fold onto ASCII, offsets still point
+into the original text), one token per character, unknown characters become ``[UNK]``.
+Whitespace is never a token; the whitespace *before* each token is passed to the network
+as a layout id (:data:`GAP_NONE` ... :data:`GAP_PARAGRAPH`), so one-cell-per-line tables
+and hard line breaks inside numbers stay visible without shifting offsets.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class ModelTokenizer:
     def from_dir(cls, path: Path) -> "ModelTokenizer":
         """Read ``tokenizer.json`` and the special tokens of ``tokenizer_config.json`` (if any).
 
-        Raises ``OSError`` / ``ValueError`` / ``Exception`` from :mod:`tokenizers` for unreadable files.
+        Unreadable files raise what :mod:`tokenizers` or :mod:`json` raise.
         """
         backend = Tokenizer.from_file(str(path / TOKENIZER_FILE))
         special: dict[str, str] = {}
