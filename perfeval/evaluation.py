@@ -285,26 +285,30 @@ def cross_validate(
     normalizer: Normalizer | None = None,
     train_kwargs: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    test_folds: Mapping[str, Sequence[Document]] | None = None,
 ) -> dict[str, Any]:
     """Leave-one-document-out cross-validation of a training configuration.
 
     For every real document: train on all other documents, synthetic ones included
     (``train(train_docs, out_dir / <held-out name>, **train_kwargs)`` returns the model
     directory), run each of ``systems`` with that model on the held-out document, and
-    score it. Returns ``{"systems": {system: flat scores micro-averaged over folds},
-    "folds": {held-out name: {system: flat scores}}}``.
+    score it. ``test_folds`` (fold name -> documents held out together) replaces the
+    one-fold-per-real-document default. Returns ``{"systems": {system: flat scores
+    micro-averaged over folds}, "folds": {fold name: {system: flat scores}}}``.
     """
-    real = [d for d in docs if not d.meta.get("synthetic")]
-    if not real or len(docs) < 2:
+    if test_folds is None:
+        test_folds = {str(d.name): [d] for d in docs if not d.meta.get("synthetic")}
+    if not test_folds or len(docs) < 2:
         raise ValueError("cross-validation needs a real document and at least one other document")
     totals = {s: Scores() for s in systems}
     folds: dict[str, dict[str, Any]] = {}
-    for held in real:
-        name = str(held.name)
+    for name, held in test_folds.items():
+        held_ids = {id(d) for d in held}
+        train_docs = [d for d in docs if id(d) not in held_ids]
         if progress:
-            progress(f"fold {name}: training on {len(docs) - 1} documents")
-        model_dir = train([d for d in docs if d is not held], Path(out_dir) / name, **dict(train_kwargs or {}))
-        gold = prepare_gold([held], normalizer)
+            progress(f"fold {name}: training on {len(train_docs)} documents")
+        model_dir = train(train_docs, Path(out_dir) / name, **dict(train_kwargs or {}))
+        gold = prepare_gold(held, normalizer)
         folds[name] = {}
         for system in systems:
             result = run_evaluation(gold, extract_records(load_system(system, model_dir, loader), gold))

@@ -3,8 +3,9 @@
 Hybrid merge, in order:
 1. model values are kept, except where the model is unsure (confidence below
    ``min_value_confidence``) and the rules found an overlapping value: the rule value wins,
-   and except bare numbers with no unit written or implied that the rules did not find
-   (list numbers such as ``#### 1.``);
+   and except numbers the rules did not find that have no unit written or implied (list
+   numbers such as ``#### 1.``) or stand where the rules know a number is never a value
+   (ordinals ``第八次``, ``《titles》``, sessions, slogans);
 2. rule values the model missed are added where they overlap nothing kept;
 3. every value is normalised by the rule layer (units, 万元 -> 元, 余/多, qualifiers);
 4. model links are kept where the model is sure (``min_link_confidence``); values the
@@ -23,6 +24,7 @@ from perfeval.readers import SourceText, read
 from perfeval.rules import ValueMatch, find_values, normalize
 from perfeval.rules.linker import CompactText, link_values
 from perfeval.rules.normalize import money_unit, qualifiers_around, same_length_view
+from perfeval.rules.values import is_name_or_ordinal
 from perfeval.spans import SpanSet
 from perfeval.types import INDICATOR, Document, Entity, Indicator, Record, Relation
 
@@ -123,6 +125,8 @@ class Extractor:
             value = self._normalised(text, view, ent, rival)
             if self.hybrid and rival is None and not value.unit:
                 continue  # no unit written or implied: not a value the rules can vouch for (e.g. "#### 1.")
+            if self.hybrid and rival is None and is_name_or_ordinal(view, ent.start, ent.end, not any(c.isdigit() for c in ent.text)):
+                continue  # 第八次会议, 《…》: contexts in which the contract says a number is never a value
             index_of_value[i] = len(values)
             values.append(value)
         taken = SpanSet((v.entity.start, v.entity.end) for v in values)

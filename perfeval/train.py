@@ -54,6 +54,8 @@ UNK_RATE, GAP_NOISE_RATE = 0.05, 0.03
 # happens at prediction time when the tagger misses the indicator
 HIDE_TARGET_RATE = 0.15
 
+WRITTEN = "written"  # doc.meta["origin"] of hand-written synthetic passages: trained on every epoch
+
 Scorer = Callable[[PerfevalModel, Sequence[Document]], dict[str, float]]
 
 
@@ -78,20 +80,22 @@ def train(
 
     ``encoder`` overrides :data:`SCRATCH_ENCODER` for a from-scratch encoder; ``lr``
     defaults to 1e-3 from scratch and 5e-5 for a ``base_model``. Every epoch sees all
-    windows of real documents and a fresh sample of ``synthetic_ratio`` times as many
-    windows of synthetic ones (``doc.meta["synthetic"]``; all of them when no document
-    is real). ``rule_dropout`` is the share of windows trained without rule features.
+    windows of real documents and of hand-written synthetic passages (``doc.meta["origin"]
+    == "written"``) and a fresh sample of ``synthetic_ratio`` times as many windows of the
+    other (generated) synthetic documents (all of them when there is nothing else).
+    ``rule_dropout`` is the share of windows trained without rule features.
     With ``dev_docs`` the value and link F1 on them are printed after every
     epoch and put in the model card.
     """
     _seed_everything(seed)
     tokenizer, net = _build(train_docs, base_model, encoder, use_rule_features)
     net.to(device)
-    real = _examples([d for d in train_docs if not d.meta.get("synthetic")], tokenizer, net.config)
-    synthetic = _examples([d for d in train_docs if d.meta.get("synthetic")], tokenizer, net.config)
-    n_synthetic = min(len(synthetic), round(synthetic_ratio * len(real))) if real else len(synthetic)
+    every_epoch, generated = split_pools(train_docs)
+    core = _examples(every_epoch, tokenizer, net.config)
+    synthetic = _examples(generated, tokenizer, net.config)
+    n_synthetic = min(len(synthetic), round(synthetic_ratio * len(core))) if core else len(synthetic)
     lr = lr if lr is not None else (5e-5 if base_model else 1e-3)
-    steps = epochs * ((len(real) + n_synthetic + batch_size - 1) // batch_size)
+    steps = epochs * ((len(core) + n_synthetic + batch_size - 1) // batch_size)
     optimizer = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.01)
     schedule = get_linear_schedule_with_warmup(optimizer, max(1, steps // 20), max(1, steps))
     model = PerfevalModel(net.config, tokenizer, net)
@@ -101,7 +105,7 @@ def train(
         rng = random.Random(seed * 100_003 + epoch)
         net.train()
         losses = []
-        for batch in _batches(real + rng.sample(synthetic, n_synthetic), batch_size, rng):
+        for batch in _batches(core + rng.sample(synthetic, n_synthetic), batch_size, rng):
             loss = _loss(net, tokenizer, _augment(batch, tokenizer, rng, rule_dropout))
             optimizer.zero_grad()
             loss.backward()
@@ -120,6 +124,14 @@ def train(
     recipe = {"seed": seed, "epochs": epochs, "lr": lr, "batch_size": batch_size, "synthetic_ratio": synthetic_ratio, "rule_dropout": rule_dropout}
     model.card = model_card(model, train_docs, recipe=recipe, history=history)
     return model.to("cpu").save_pretrained(out_dir)
+
+
+def split_pools(docs: Sequence[Document]) -> tuple[list[Document], list[Document]]:
+    """(documents trained on in every epoch, generated synthetic documents sampled per epoch):
+    real reports and hand-written synthetic passages go in the first pool."""
+    generated = [d for d in docs if d.meta.get("synthetic") and d.meta.get("origin") != WRITTEN]
+    chosen = {id(d) for d in generated}
+    return [d for d in docs if id(d) not in chosen], generated
 
 
 def _seed_everything(seed: int) -> None:
@@ -252,6 +264,7 @@ def data_hash(docs: Sequence[Document]) -> str:
 def model_card(model: PerfevalModel, docs: Sequence[Document], *, recipe: dict[str, Any], history: list[dict[str, float]]) -> str:
     """The README.md of a trained model directory: what it is, what it was trained on and how."""
     synthetic = sum(1 for d in docs if d.meta.get("synthetic"))
+    written = sum(1 for d in docs if d.meta.get("synthetic") and d.meta.get("origin") == WRITTEN)
     params = sum(p.numel() for p in model.network.parameters())
     lines = [
         "# perfeval model",
@@ -264,7 +277,8 @@ def model_card(model: PerfevalModel, docs: Sequence[Document], *, recipe: dict[s
         f"| trained | {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} |",
         f"| encoder | {model.config.base_model or 'compact transformer from scratch, ' + str(model.config.encoder.get('num_hidden_layers')) + ' layers, hidden ' + str(model.config.encoder.get('hidden_size'))} |",
         f"| parameters | {params:,} |",
-        f"| training documents | {len(docs)} ({len(docs) - synthetic} real, {synthetic} synthetic) |",
+        f"| training documents | {len(docs)} ({len(docs) - synthetic} real, {synthetic} synthetic"
+        + (f", {written} of them hand-written passages" if written else "") + ") |",
         f"| training data sha256 | `{data_hash(docs)}` |",
         f"| training document ids | {', '.join(sorted(d.name or '?' for d in docs if not d.meta.get('synthetic')))} |",
         f"| vocabulary | {len(model.tokenizer)} tokens |",
@@ -276,9 +290,9 @@ def model_card(model: PerfevalModel, docs: Sequence[Document], *, recipe: dict[s
     lines += [
         "Inputs: the report text exactly as extracted (offsets are code-point indices into it). The rule",
         "layer's values and links are input features; the model still runs without them, less well.",
-        "Limitations: trained on four real reports of Guangzhou district offices (2023) plus synthetic",
-        "documents; characters never seen in training are `[UNK]`; other report kinds, provinces and table",
-        "layouts are covered mainly through the synthetic data and the rule features.",
+        "Limitations: trained on four real reports of Guangzhou district offices (2023) plus generated and",
+        "hand-written synthetic documents; characters never seen in training are `[UNK]`; other report",
+        "kinds, provinces and table layouts are covered mainly through the synthetic data and the rule features.",
         "",
         "Reproduce: `python training/train_default.py` (recipe in `training/default.json`).",
         "",

@@ -254,6 +254,21 @@ def test_cross_validate_leaves_one_real_document_out(gold_file: Path, tmp_path: 
         assert (s["docs"], s["value_tp_exact"], s["value_fp_exact"], s["value_fn_exact"], s["link_tp_strict"]) == (2, 4, 0, 0, 4)
 
 
+def test_cross_validate_with_explicit_test_folds(gold_file: Path, tmp_path: Path) -> None:
+    docs = load_gold(gold_file, include_synthetic=True)
+    by_name = {d.name: d for d in docs}
+    trained: list[list[str]] = []
+
+    def train(train_docs: list[Document], out_dir: Path, **kwargs: object) -> Path:
+        trained.append([d.name for d in train_docs])
+        return out_dir
+
+    result = cross_validate(docs, train, tmp_path, systems=("hybrid",), loader=lambda **kw: PERFECT,
+                            test_folds={"synthetic": [by_name["s"]], "both": [by_name["a"], by_name["b"]]})
+    assert trained == [["a", "b"], ["s"]]
+    assert result["folds"]["both"]["hybrid"]["docs"] == 2 and result["folds"]["synthetic"]["hybrid"]["docs"] == 1
+
+
 # --- presentation ------------------------------------------------------------------------------------
 
 

@@ -352,3 +352,28 @@ def test_snap_indicators_merges_fragments_however_far_apart_inside_one_rule_span
     snapped = snap_indicators(fragments, [(3, 15), (22, 29)], offsets, text)
     assert [(s.entity.text, s.first, s.last, s.entity.confidence) for s in snapped] == [
         ("整体支出绩效\n\n自评结果", 3, 12, 0.9), ("代表进社区人数", 20, 26, 0.6)]
+
+
+def test_snap_indicators_uses_the_innermost_of_nested_rule_spans() -> None:
+    from perfeval.model.decoding import TokenSpan, snap_indicators
+
+    text = "共有569名人大代表\n\n进社区接待选民群众601人次"
+    offsets = [(i, i + 1) for i in range(len(text)) if not text[i].isspace()]
+    token = {start: k for k, (start, _) in enumerate(offsets)}
+
+    def piece(start: int, end: int) -> TokenSpan:
+        return TokenSpan(Entity("INDICATOR", start, end, text[start:end], "model", 0.8), token[start], token[end - 1])
+
+    deputies, act = text.index("人大代表"), text.index("接待")
+    predicted = [piece(deputies, text.index("社区") + 2), piece(act, act + 6)]  # 人大代表⏎⏎进社区 | 接待选民群众
+    snapped = snap_indicators(predicted, [(deputies, deputies + 4), (deputies, act + 6)], offsets, text)
+    assert [s.entity.text for s in snapped] == ["人大代表", "接待选民群众"]
+
+
+@given(st.lists(st.tuples(st.integers(0, 15), st.integers(1, 6)), max_size=8))
+def test_innermost_keeps_the_spans_that_contain_no_other(pairs: list[tuple[int, int]]) -> None:
+    from perfeval.model.decoding import innermost
+
+    spans = [(start, start + length) for start, length in pairs]
+    unique = sorted(set(spans))
+    assert innermost(spans) == [a for a in unique if not any(b != a and a[0] <= b[0] and b[1] <= a[1] for b in unique)]

@@ -96,3 +96,11 @@ def test_a_bare_model_number_with_no_unit_is_dropped_in_hybrid_only():
     model = FixedModel([one], [])
     assert [r.text for r in Extractor(model).extract(text).records] == ["13次"]
     assert [r.text for r in Extractor(model, hybrid=False).extract(text).records] == ["1"]
+
+
+def test_a_model_number_where_numbers_are_never_values_is_dropped_in_hybrid_only():
+    text = "顺利召开十六届人大第八次会议，召开常委会会议 13次。"
+    ordinal = text.index("八次")
+    model = FixedModel([Entity("COUNT", ordinal, ordinal + 2, "八次", source="model", confidence=0.9)], [])
+    assert [r.text for r in Extractor(model).extract(text).records] == ["13次"]
+    assert [r.text for r in Extractor(model, hybrid=False).extract(text).records] == ["八次"]

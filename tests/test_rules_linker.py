@@ -174,6 +174,8 @@ def test_row_values_share_the_row_name(text, expected):
         ("全街道拨付240万元", [("240万元", "拨付")]),
         ("完成年度目标的125%", [("125%", "完成年度目标")]),  # a ratio keeps 完成
         ("项目验收合格率目标值为≥95%", [("95%", "项目验收合格率")]),
+        ("群众投诉年度指标值≤9 件", [("9 件", "群众投诉")]),  # a trailing time word goes
+        ("安全责任事故年度目标≤4起", [("4起", "安全责任事故")]),
     ],
 )
 def test_more_trimming(text, expected):

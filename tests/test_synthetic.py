@@ -120,3 +120,41 @@ def test_loads_with_perfeval_reader():
         assert doc.meta["synthetic"] is True
         for ent in doc.entities:
             assert ent.text == d["text"][ent.start : ent.end]
+
+
+# ----------------------------------------------------------------------------- written passages
+
+WRITTEN = ROOT / "annotations" / "synthetic" / "written.jsonl"
+
+
+def _load_written():
+    spec = importlib.util.spec_from_file_location("written", GEN_DIR / "written.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+written = _load_written()
+
+
+def test_written_passages_obey_the_contract():
+    records = written.build()
+    assert records, "training/synthetic/written/ holds the passages"
+    for d in records:
+        assert re.fullmatch(r"written-[\w-]+", d["id"]) and d["origin"] == "written"
+        check_doc({**d, "id": "syn-0000"})
+
+
+def test_checked_in_written_file_matches_a_fresh_build():
+    lines = WRITTEN.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == written.build()
+
+
+def test_written_passages_are_trained_on_every_epoch():
+    from perfeval.data.doccano import doc_from_doccano, doc_to_doccano
+    from perfeval.train import split_pools
+
+    docs = [doc_from_doccano(d) for d in written.build()[:2]] + [doc_from_doccano(d) for d in gen.generate(n_docs=2)[0]]
+    assert doc_to_doccano(docs[0])["origin"] == "written" and "origin" not in doc_to_doccano(docs[2])
+    every_epoch, sampled = split_pools(docs)
+    assert every_epoch == docs[:2] and sampled == docs[2:]

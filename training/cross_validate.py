@@ -9,6 +9,11 @@ hybrid extraction on the held-out report. Prints the markdown table of
 link F1, and writes everything to ``<out>/cv.json``. With ``--write`` the table also
 replaces the cross-validation section of ``training/README.md`` and of the shipped
 model card (between ``<!-- cv:start -->`` and ``<!-- cv:end -->``).
+
+``--written-folds K`` tests on the hand-written synthetic passages instead (K folds of whole
+departments, trained on everything else): text that neither the rule layer nor the model
+was developed on, so rules and hybrid compete on equal terms. It is a supplement to the
+leave-one-report-out table, never part of it (section ``written-cv``).
 """
 
 from __future__ import annotations
@@ -25,12 +30,14 @@ import torch
 from perfeval.data.doccano import read_doccano
 from perfeval.evaluation import cross_validate, markdown_table
 from perfeval.model import DEFAULT_MODEL_DIR
-from perfeval.train import train
+from perfeval.train import WRITTEN, train
+from perfeval.types import Document
 
 HERE = Path(__file__).resolve().parent
 SETTINGS = HERE / "default.json"
 SYSTEMS = ("rules-only", "model", "hybrid")
-START, END = "<!-- cv:start -->", "<!-- cv:end -->"
+MARKERS = {"cv": ("<!-- cv:start -->", "<!-- cv:end -->"), "written": ("<!-- written-cv:start -->", "<!-- written-cv:end -->")}
+HEADINGS = {"cv": "Cross-validation", "written": "Held-out written passages"}
 
 
 def _reusing(train_fn: Callable[..., Path]) -> Callable[..., Path]:
@@ -46,24 +53,42 @@ def _reusing(train_fn: Callable[..., Path]) -> Callable[..., Path]:
     return run
 
 
-def cv_section(result: dict[str, Any], command: str) -> str:
-    """The markdown block written between the cv markers."""
-    lines = [START, "", f"Leave-one-report-out over the {len(result['folds'])} real reports; synthetic documents only in training folds.", ""]
+def written_folds(docs: list[Document], k: int) -> dict[str, list[Document]]:
+    """The written passages (``origin == "written"``) in ``k`` test folds of whole departments
+    (the name's part before ``_``: ``written-edu_3`` -> ``edu``), assigned in turn by name."""
+    written = [d for d in docs if d.meta.get("origin") == WRITTEN]
+    departments = sorted({str(d.name).removeprefix("written-").split("_")[0] for d in written})
+    groups = [departments[i::k] for i in range(k)]
+    return {"+".join(g): [d for d in written if str(d.name).removeprefix("written-").split("_")[0] in g] for g in groups if g}
+
+
+def cv_section(result: dict[str, Any], command: str, kind: str = "cv") -> str:
+    """The markdown block written between the ``kind`` markers."""
+    start, end = MARKERS[kind]
+    if kind == "cv":
+        intro = f"Leave-one-report-out over the {len(result['folds'])} real reports; synthetic documents only in training folds."
+    else:
+        intro = (
+            f"The written passages held out in {len(result['folds'])} folds of whole departments; each fold's model is trained on "
+            "the four real reports, the generated synthetic documents and the other departments' passages."
+        )
+    lines = [start, "", intro, ""]
     lines += ["```bash", command, "```", "", markdown_table(result["systems"]), ""]
-    lines += ["Link F1 per held-out report (lenient / strict):", ""]
+    lines += ["Link F1 per held-out fold (lenient / strict):", ""]
     for fold, systems in result["folds"].items():
         cells = ", ".join(f"{s} {r['link_f1_lenient']:.3f} / {r['link_f1_strict']:.3f}" for s, r in systems.items())
         lines.append(f"- `{fold}`: {cells}")
-    return "\n".join(lines + ["", END])
+    return "\n".join(lines + ["", end])
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the marked section of ``path`` (append it when the markers are missing)."""
+def write_section(path: Path, section: str, kind: str = "cv") -> None:
+    """Replace the ``kind`` section of ``path`` (append it when the markers are missing)."""
+    start, end = MARKERS[kind]
     text = path.read_text(encoding="utf-8")
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
+    if start in text and end in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
     else:
-        text = text.rstrip("\n") + "\n\n## Cross-validation\n\n" + section + "\n"
+        text = text.rstrip("\n") + f"\n\n## {HEADINGS[kind]}\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
 
 
@@ -72,15 +97,20 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent / "annotations")
     parser.add_argument("--out", type=Path, default=Path("/tmp/perfeval-cv"))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--recipe", type=Path, default=SETTINGS, help="training recipe (JSON keyword arguments of perfeval.train.train)")
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
     parser.add_argument("--seed", type=int, default=None, help="override the recipe's seed (to see how much the scores move between runs)")
     parser.add_argument("--device", default="cpu", help="torch device for training, e.g. cuda")
     parser.add_argument("--write", action="store_true", help="write the table into training/README.md and the default model card")
     parser.add_argument("--from-json", type=Path, default=None, help="reuse the cv.json of an earlier run instead of training")
     parser.add_argument("--reuse", action="store_true", help="re-score fold models already in --out instead of retraining them")
+    parser.add_argument(
+        "--written-folds", type=int, default=None, metavar="K",
+        help="test on the written synthetic passages instead, in K folds of whole departments (a check of text neither the rules nor the model saw)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    settings = json.loads(SETTINGS.read_text(encoding="utf-8"))
+    settings = json.loads(args.recipe.read_text(encoding="utf-8"))
     if args.epochs:
         settings["epochs"] = args.epochs
     if args.seed is not None:
@@ -93,14 +123,17 @@ def main() -> None:
         command = " ".join([command, *sys.argv[1:]])
         docs = read_doccano(args.data)
         trainer = _reusing(train) if args.reuse else train
-        result = cross_validate(docs, trainer, args.out, systems=SYSTEMS, train_kwargs=settings, progress=print)
+        folds = written_folds(docs, args.written_folds) if args.written_folds else None
+        result = cross_validate(docs, trainer, args.out, systems=SYSTEMS, train_kwargs=settings, progress=print, test_folds=folds)
+        result["kind"] = "written" if folds else "cv"
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "cv.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    section = cv_section(result, command)
+    kind = result.get("kind", "cv")
+    section = cv_section(result, command, kind)
     print(section)
     if args.write:
         for path in (HERE / "README.md", DEFAULT_MODEL_DIR / "README.md"):
-            write_section(path, section)
+            write_section(path, section, kind)
 
 
 if __name__ == "__main__":

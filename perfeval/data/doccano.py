@@ -2,9 +2,10 @@
 
 On disk one JSON object per line: ``id``, ``text``, ``entities`` (``id``, ``label``,
 ``start_offset``, ``end_offset``), ``relations`` (``id``, ``from_id``, ``to_id``,
-``type``) and optionally ``"synthetic": true``. In memory an annotated document is a
-:class:`~perfeval.types.Document` whose relations index into its entities and whose
-``meta`` keeps ``synthetic``.
+``type``) and optionally ``"synthetic": true`` and an ``"origin"`` string saying how a
+synthetic document was made (``"written"`` passages are kept in every training epoch). In
+memory an annotated document is a :class:`~perfeval.types.Document` whose relations index
+into its entities and whose ``meta`` keeps ``synthetic`` and ``origin``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def doc_from_doccano(obj: dict[str, Any]) -> Document:
         for rel in obj.get("relations", [])
     ]
     relations.sort(key=lambda r: (r.head, r.tail))
-    meta = {"synthetic": bool(obj.get("synthetic", False))}
+    meta: dict[str, Any] = {"synthetic": bool(obj.get("synthetic", False))}
+    if obj.get("origin"):
+        meta["origin"] = str(obj["origin"])
     return Document(text=text, entities=entities, relations=relations, name=str(obj["id"]), meta=meta)
 
 
@@ -52,6 +55,8 @@ def doc_to_doccano(doc: Document) -> dict[str, Any]:
     }
     if doc.meta.get("synthetic"):
         obj["synthetic"] = True
+    if doc.meta.get("origin"):
+        obj["origin"] = doc.meta["origin"]
     return obj
 
 

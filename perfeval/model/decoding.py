@@ -62,9 +62,14 @@ def snap_indicators(
     span replaces the predicted indicators that overlap it (merging them when there are
     several: the tagger says where an indicator is, the rules where it starts and ends) unless
     it overlaps a predicted value or an earlier snapped span, one of those indicators also
-    overlaps another rule span, or the rule span would cut a token.
+    overlaps another rule span, or the rule span would cut a token. Of nested rule spans only
+    the innermost take part: the long clause that the rule linker gave one value
+    (``人大代表⏎⏎进社区接待选民群众``) says less about where an indicator ends than the
+    phrase inside it that it gave another (``人大代表``), and the tagger's pieces say how the
+    clause divides.
     ``spans`` are in text order; so is the result.
     """
+    rule_indicators = innermost(rule_indicators)
     starts = [s for s, _ in offsets]
     ent_starts = [s.entity.start for s in spans]
     replaced: dict[int, TokenSpan | None] = {}  # index in spans -> replacement (None: merged away)
@@ -91,6 +96,19 @@ def snap_indicators(
         if new is not None:
             out.append(new)
     return out
+
+
+def innermost(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sorted distinct ``spans`` that contain no other of them."""
+    unique = sorted(set(spans))
+    later_min_end = [math.inf] * (len(unique) + 1)  # smallest end among spans after i (start >= its start)
+    for i in range(len(unique) - 1, -1, -1):
+        later_min_end[i] = min(later_min_end[i + 1], unique[i][1])
+    return [
+        (start, end)
+        for i, (start, end) in enumerate(unique)
+        if later_min_end[i + 1] > end and not (i and unique[i - 1][0] == start)  # same start, shorter: inside
+    ]
 
 
 def viterbi(log_probs: np.ndarray, labels: Sequence[str]) -> list[int]:

@@ -163,7 +163,9 @@ def _in_quotes(text: str, start: int, end: int, open_mark: str = "“", close_ma
     return text.find(close_mark, end, end + 30) >= 0
 
 
-def _is_name_or_ordinal(text: str, start: int, end: int, chinese: bool) -> bool:
+def is_name_or_ordinal(text: str, start: int, end: int, chinese: bool) -> bool:
+    """True when the number at ``text[start:end]`` is an ordinal (第3名), part of a 《title》, a
+    session (十七届…三次会议, Chinese numerals) or a fixed slogan: never a value (ANNOTATION.md)."""
     before = text[max(0, start - 8):start]
     if _ORDINAL_BEFORE.search(before) or _in_quotes(text, start, end, "《", "》"):
         return True
@@ -203,7 +205,7 @@ def _find_explicit(view: str, text: str, skip: SpanSet) -> list[ValueMatch]:
         chinese = bool(num) and not any(c.isdigit() for c in num)
         if chinese and not _accept_chinese(num, label, m.group("rest"), view[max(0, start - 4):start]):
             continue
-        if skip.overlaps(start, end) or _is_name_or_ordinal(view, start, end, chinese):
+        if skip.overlaps(start, end) or is_name_or_ordinal(view, start, end, chinese):
             continue
         if chinese and _CATEGORY_AFTER.match(view, end) and m.group("rest").strip() == "类":
             continue

@@ -26,7 +26,7 @@ if str(HERE) not in sys.path:
 import phrases as ph  # noqa: E402
 import prose  # noqa: E402
 import tables  # noqa: E402
-from markup import Block, insert, parse, wrap  # noqa: E402
+from markup import Block, Span, doccano_fields, insert, parse, wrap  # noqa: E402
 
 SEED = 20261122
 N_DOCS = 300
@@ -105,9 +105,7 @@ def assemble(c: prose.Ctx, blocks: list[Block], lay: Layout) -> dict:
             lay.page += 1
             since = 0
     text_parts: list[str] = []
-    ents: list[dict] = []
-    key_to_id: dict[str, int] = {}
-    pending: list[tuple[int, str]] = []
+    spans: list[Span] = []
     offset = 0
     for i, b in enumerate(blocks):
         if i:
@@ -115,26 +113,10 @@ def assemble(c: prose.Ctx, blocks: list[Block], lay: Layout) -> dict:
             text_parts.append(sep)
             offset += len(sep)
         text_parts.append(b.text)
-        for sp in b.spans:
-            ents.append({"label": sp.label, "start_offset": sp.start + offset, "end_offset": sp.end + offset, "_key": sp.key, "_link": sp.link})
+        spans += [Span(sp.label, sp.start + offset, sp.end + offset, sp.key, sp.link) for sp in b.spans]
         offset += len(b.text)
     text = "".join(text_parts)
-    ents.sort(key=lambda e: (e["start_offset"], e["end_offset"]))
-    out_ents = []
-    for n, e in enumerate(ents, 1):
-        if e["_key"]:
-            if e["_key"] in key_to_id:
-                raise ValueError(f"duplicate indicator key {e['_key']}")
-            key_to_id[e["_key"]] = n
-        if e["_link"]:
-            pending.append((n, e["_link"]))
-        out_ents.append({"id": n, "label": e["label"], "start_offset": e["start_offset"], "end_offset": e["end_offset"]})
-    rels = []
-    for n, link in pending:
-        if link not in key_to_id:
-            raise ValueError(f"link to unknown indicator {link}")
-        rels.append({"id": len(rels) + 1, "from_id": n, "to_id": key_to_id[link], "type": "value_of"})
-    return {"text": text, "entities": out_ents, "relations": rels}
+    return {"text": text, **doccano_fields(spans)}
 
 
 # ----------------------------------------------------------------------------- documents

@@ -82,6 +82,28 @@ def parse(markup: str, ns: str, wrap: bool = True) -> Block:
     return Block("".join(out), spans, wrap)
 
 
+def doccano_fields(spans: list[Span]) -> dict:
+    """``entities`` and ``relations`` of a doccano record (ids in text order) for ``spans``.
+
+    Raises ``ValueError`` for a duplicate indicator key or a link to an unknown key."""
+    ordered = sorted(spans, key=lambda sp: (sp.start, sp.end))
+    key_to_id: dict[str, int] = {}
+    entities = []
+    for n, sp in enumerate(ordered, 1):
+        if sp.key:
+            if sp.key in key_to_id:
+                raise ValueError(f"duplicate indicator key {sp.key}")
+            key_to_id[sp.key] = n
+        entities.append({"id": n, "label": sp.label, "start_offset": sp.start, "end_offset": sp.end})
+    relations = []
+    for n, sp in enumerate(ordered, 1):
+        if sp.link:
+            if sp.link not in key_to_id:
+                raise ValueError(f"link to unknown indicator {sp.link}")
+            relations.append({"id": len(relations) + 1, "from_id": n, "to_id": key_to_id[sp.link], "type": "value_of"})
+    return {"entities": entities, "relations": relations}
+
+
 def insert(block: Block, pos: int, s: str) -> None:
     """Insert ``s`` at ``pos``; spans strictly containing ``pos`` grow, later ones shift."""
     block.text = block.text[:pos] + s + block.text[pos:]

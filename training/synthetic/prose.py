@@ -220,7 +220,11 @@ def count_clause(c: Ctx, item: tuple | None = None) -> str:
     head = f"{verb}{I(noun, k)}" if verb in FILLER_VERBS else I(verb + noun, k)
     form = r.random()
     if form < 0.45:
-        return f"{q}{head}{c.pick(['', '', '数量']) if verb not in FILLER_VERBS else ''}{link}{approx}{C(r, n, mw, k, style=plain)}"
+        # a trailing 数量 names the count and stays inside, as 次数 / 人数 do in the real
+        # reports (安全保障发生事故次数, 代表进社区人数) and as in the synthetic tables
+        suffix = c.pick(["", "", "数量"]) if verb not in FILLER_VERBS else ""
+        named = I(verb + noun + suffix, k) if suffix else head
+        return f"{q}{named}{link}{approx}{C(r, n, mw, k, style=plain)}"
     if form < 0.75:
         return f"{q}{verb}{approx}{C(r, n, mw, k, style=plain)}{I(noun, k)}"
     if form < 0.8 and hi >= 100:
