@@ -5,8 +5,8 @@
 
 The settings live in ``training/default.json``; ``training/cross_validate.py --write``
 measures that recipe and this script copies its table (the section between the cv
-markers of ``training/README.md``) into the new model card. Takes about 3 minutes on 2
-idle CPU cores, under 15 on a busy machine.
+markers of ``training/README.md``) into the new model card. Takes about 8 minutes on 2
+CPU cores.
 """
 
 from __future__ import annotations
