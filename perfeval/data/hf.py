@@ -2,7 +2,8 @@
 
 Columns:
 
-- ``id`` (str), ``text`` (str), ``synthetic`` (bool);
+- ``id`` (str), ``text`` (str), ``synthetic`` (bool), ``origin`` (str, how a synthetic
+  document was made; empty when not said);
 - ``chars``: ``list(text)``, one item per code point, so item ``i`` is ``text[i]``
   (newlines and spaces included) and character offsets are token offsets;
 - ``ner_tags``: one BIO tag id per character (``ClassLabel`` over :data:`BIO_LABELS`);
@@ -34,6 +35,7 @@ FEATURES = datasets.Features(
         ],
         "relations": [{"head": datasets.Value("int32"), "tail": datasets.Value("int32")}],
         "synthetic": datasets.Value("bool"),
+        "origin": datasets.Value("string"),
     }
 )
 
@@ -53,6 +55,7 @@ def _row(doc: Document) -> dict[str, Any]:
         "entities": [{"label": e.label, "start": e.start, "end": e.end} for e in doc.entities],
         "relations": [{"head": r.head, "tail": r.tail} for r in doc.relations],
         "synthetic": bool(doc.meta.get("synthetic", False)),
+        "origin": str(doc.meta.get("origin", "")),
     }
 
 
@@ -76,5 +79,5 @@ def from_hf_example(example: dict[str, Any]) -> Document:
         entities=entities,
         relations=relations,
         name=example["id"],
-        meta={"synthetic": bool(example["synthetic"])},
+        meta={"synthetic": bool(example["synthetic"]), **({"origin": example["origin"]} if example["origin"] else {})},
     )
