@@ -56,10 +56,11 @@ def _reusing(train_fn: Callable[..., Path]) -> Callable[..., Path]:
 def written_folds(docs: list[Document], k: int) -> dict[str, list[Document]]:
     """The written passages (``origin == "written"``) in ``k`` test folds of whole departments
     (the name's part before ``_``: ``written-edu_3`` -> ``edu``), assigned in turn by name."""
-    written = [d for d in docs if d.meta.get("origin") == WRITTEN]
-    departments = sorted({str(d.name).removeprefix("written-").split("_")[0] for d in written})
+    department = {id(d): str(d.name).removeprefix("written-").split("_")[0] for d in docs if d.meta.get("origin") == WRITTEN}
+    written = [d for d in docs if id(d) in department]
+    departments = sorted(set(department.values()))
     groups = [departments[i::k] for i in range(k)]
-    return {"+".join(g): [d for d in written if str(d.name).removeprefix("written-").split("_")[0] in g] for g in groups if g}
+    return {"+".join(g): [d for d in written if department[id(d)] in g] for g in groups if g}
 
 
 def cv_section(result: dict[str, Any], command: str, kind: str = "cv") -> str:
