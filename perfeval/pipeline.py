@@ -1,6 +1,8 @@
-"""The extractor: text -> rules (+ model) -> merge -> :class:`~perfeval.types.Document`.
+"""The extractor: text -> rules -> tables (+ model) -> merge -> :class:`~perfeval.types.Document`.
 
-Hybrid merge, in order:
+Tables come from the reader (PDF and DOCX grids) or are rebuilt from the text; the table
+stage owns their cells: in the hybrid, model values and indicators inside a table cell are
+dropped and the table's values stand. Hybrid merge elsewhere, in order:
 1. model values are kept, except where the model is unsure (confidence below
    ``min_value_confidence``) and the rules found an overlapping value: the rule value wins,
    and except numbers the rules did not find that have no unit written or implied (list
@@ -21,11 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from perfeval.readers import SourceText, read
-from perfeval.rules import ValueMatch, find_values, normalize
+from perfeval.rules import ValueMatch, normalize
 from perfeval.rules.linker import CompactText, link_values
 from perfeval.rules.normalize import money_unit, qualifiers_around, same_length_view
 from perfeval.rules.values import is_name_or_ordinal
 from perfeval.spans import SpanSet
+from perfeval.tables import Table, find_tables, find_values, table_cell_spans
 from perfeval.types import INDICATOR, Document, Entity, Indicator, Record, Relation
 
 if TYPE_CHECKING:
@@ -40,6 +43,7 @@ class _Value:
     approximate: bool
     qualifier: str | None
     indicator: tuple[int, int] | None = None
+    role: str | None = None
 
 
 TABLE_LINK_CONFIDENCE = 0.8  # a table cell's row or column header
@@ -74,16 +78,28 @@ class Extractor:
     def rules_only(self) -> bool:
         return self.model is None
 
-    def extract(self, text: str, name: str | None = None, skip: list[tuple[int, int]] | tuple = ()) -> Document:
-        """Extract one document. ``skip`` spans (headers, page numbers) yield no values."""
-        rule_values = find_values(text, skip) if self.hybrid else []
+    def extract(
+        self,
+        text: str,
+        name: str | None = None,
+        skip: list[tuple[int, int]] | tuple = (),
+        tables: list[Table] | None = None,
+    ) -> Document:
+        """Extract one document. ``skip`` spans (headers, page numbers) yield no values;
+        ``tables`` are the grids a reader found (None: rebuild them from the text)."""
+        if tables is None:
+            tables = find_tables(text, skip)
+        rule_values = find_values(text, skip, tables) if self.hybrid else []
         if self.model is None:
             values = [self._from_rules(text, v) for v in rule_values]
             indicators: list[Entity] = []
             links: dict[int, _Link] = {}
         else:
-            values, indicators, links = self._from_model(text, rule_values, skip)
-        return self._assemble(text, name, values, indicators, links)
+            in_tables = SpanSet(table_cell_spans(tables)) if self.hybrid else SpanSet()
+            values, indicators, links = self._from_model(text, rule_values, skip, in_tables)
+        doc = self._assemble(text, name, values, indicators, links)
+        doc.tables = tables
+        return doc
 
     def extract_file(self, path: str | Path) -> Document:
         """Read a ``.txt`` / ``.pdf`` / ``.docx`` report and extract it; records carry ``page``."""
@@ -91,7 +107,7 @@ class Extractor:
         return self.extract_source(source, name=Path(path).stem)
 
     def extract_source(self, source: SourceText, name: str | None = None) -> Document:
-        doc = self.extract(source.text, name=name, skip=source.skip)
+        doc = self.extract(source.text, name=name, skip=source.skip, tables=source.tables or None)
         for record in doc.records:
             record.page = source.page_of(record.start)
         doc.meta.update(source.meta)
@@ -104,9 +120,10 @@ class Extractor:
     @staticmethod
     def _from_rules(text: str, v: ValueMatch) -> _Value:
         entity = Entity(v.label, v.start, v.end, text[v.start:v.end], source="rules", confidence=v.confidence)
-        return _Value(entity, v.value, v.unit, v.approximate, v.qualifier, v.indicator)
+        return _Value(entity, v.value, v.unit, v.approximate, v.qualifier, v.indicator, v.role)
 
-    def _from_model(self, text: str, rule_values: list[ValueMatch], skip):
+    def _from_model(self, text: str, rule_values: list[ValueMatch], skip, in_tables: SpanSet):
+        """Model values and links merged with the rules'; the table stage owns table cells."""
         assert self.model is not None
         prediction = self.model.predict(text)
         view = same_length_view(text)
@@ -116,7 +133,7 @@ class Extractor:
         rule_spans = SpanSet((r.start, r.end) for r in rule_values)
         rule_at = {(r.start, r.end): r for r in rule_values}
         for i, ent in enumerate(prediction.entities):
-            if not ent.is_value or skipped.overlaps(ent.start, ent.end):
+            if not ent.is_value or skipped.overlaps(ent.start, ent.end) or in_tables.overlaps(ent.start, ent.end):
                 continue
             rival_span = rule_spans.find(ent.start, ent.end)
             rival = rule_at[rival_span] if rival_span else None
@@ -131,7 +148,8 @@ class Extractor:
             values.append(value)
         taken = SpanSet((v.entity.start, v.entity.end) for v in values)
         indicators = [
-            e for e in prediction.entities if e.label == INDICATOR and not taken.overlaps(e.start, e.end)
+            e for e in prediction.entities
+            if e.label == INDICATOR and not taken.overlaps(e.start, e.end) and not in_tables.overlaps(e.start, e.end)
         ]
         index_of_indicator = {id(e): j for j, e in enumerate(indicators)}
         links: dict[int, _Link] = {}
@@ -150,7 +168,7 @@ class Extractor:
     @staticmethod
     def _normalised(text: str, view: str, ent: Entity, rival: ValueMatch | None) -> _Value:
         if rival is not None and (rival.label, rival.start, rival.end) == (ent.label, ent.start, ent.end):
-            return _Value(ent, rival.value, rival.unit, rival.approximate, rival.qualifier, rival.indicator)
+            return _Value(ent, rival.value, rival.unit, rival.approximate, rival.qualifier, rival.indicator, rival.role)
         implied = rival.unit if rival is not None and rival.label == ent.label and ent.label == "COUNT" else None
         if ent.label == "MONEY" and rival is not None and rival.label == "MONEY":
             implied = money_unit(text[rival.start:rival.end])
@@ -197,6 +215,7 @@ class Extractor:
                     indicator=indicator,
                     source=v.entity.source,
                     confidence=v.entity.confidence,
+                    role=v.role,
                 )
             )
         return Document(text=text, entities=entities, relations=relations, records=records, name=name)

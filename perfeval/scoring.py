@@ -171,8 +171,9 @@ Normalizer = Callable[[str, str, "str | None"], "float | None"]
 def gold_values(doc: Document, normalizer: Normalizer | None = None) -> list[ValueSpan]:
     """The gold values of an annotated document, with normalised value and linked indicator.
 
-    ``normalizer(label, span_text, implied_unit)`` gives the gold normalised value; the
-    default is ``perfeval.rules.normalize(label, span_text, implied_unit).value``, with
+    The gold normalised value is the one the annotation states (``Entity.norm``, doccano's
+    ``norm`` key); where it states none, ``normalizer(label, span_text, implied_unit)`` gives
+    it, by default ``perfeval.rules.normalize(label, span_text, implied_unit).value``, with
     ``None`` where it fails. ``implied_unit`` is set for a ``MONEY`` span without a currency
     unit of its own (执行数 605.58 next to 628.67 万元): the unit of the nearest gold
     ``MONEY`` span that has one, as a reader would take it from the sentence. Call this once
@@ -193,7 +194,8 @@ def gold_values(doc: Document, normalizer: Normalizer | None = None) -> list[Val
         implied = None
         if e.label == "MONEY" and money_unit(e.text) is None and with_unit:
             implied = min(with_unit, key=lambda su: abs(su[0] - e.start))[1]
-        out.append(ValueSpan(e.label, e.start, e.end, norm(e.label, e.text, implied), link.get(i), e.text))
+        value = e.norm if e.norm is not None else norm(e.label, e.text, implied)
+        out.append(ValueSpan(e.label, e.start, e.end, value, link.get(i), e.text))
     return out
 
 

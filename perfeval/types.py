@@ -7,7 +7,10 @@ document text, start-inclusive and end-exclusive: ``text[start:end]`` is the spa
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from perfeval.tables.grid import Table
 
 VALUE_LABELS: tuple[str, ...] = ("MONEY", "PERCENT", "COUNT", "SCORE")
 INDICATOR = "INDICATOR"
@@ -19,7 +22,11 @@ Source = Literal["model", "rules"]
 
 @dataclass
 class Entity:
-    """A labelled span: one of :data:`LABELS`."""
+    """A labelled span: one of :data:`LABELS`.
+
+    ``norm`` is the normalised value an annotation states for a value entity (doccano's
+    optional ``norm`` key); None where it states none.
+    """
 
     label: str
     start: int
@@ -27,6 +34,7 @@ class Entity:
     text: str
     source: str = "rules"
     confidence: float = 1.0
+    norm: float | None = None
 
     @property
     def is_value(self) -> bool:
@@ -61,7 +69,10 @@ class Indicator:
 class Record:
     """One extracted value, with the fields of ANNOTATION.md section 5.
 
-    ``page`` (1-based) is set only for documents read from paged sources (PDF).
+    ``page`` (1-based) is set only for documents read from paged sources (PDF). ``role``
+    says what a figure is: a table cell's column (``target``, ``actual``, ``weight``,
+    ``score``, ``budget``, ``executed``, ``rate``), or what its sentence says (年度预算 ->
+    ``budget``, 实际开支 -> ``executed``); None where neither says.
     """
 
     type: str
@@ -76,6 +87,7 @@ class Record:
     source: str = "rules"
     confidence: float = 1.0
     page: int | None = None
+    role: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -87,6 +99,7 @@ class Record:
             "unit": self.unit,
             "approximate": self.approximate,
             "qualifier": self.qualifier,
+            "role": self.role,
             "indicator": self.indicator.to_dict() if self.indicator else None,
             "source": self.source,
             "confidence": round(float(self.confidence), 4),
@@ -101,7 +114,8 @@ class Document:
     """The result of extracting one text.
 
     ``entities`` holds values and indicators in text order; ``relations`` link
-    them; ``records`` is the user-facing view: one per value entity.
+    them; ``records`` is the user-facing view: one per value entity; ``tables`` the score
+    sheets and budget blocks read from it (:class:`perfeval.tables.Table`).
     ``name`` is the document id (a file's stem, or the annotation ``id``).
     """
 
@@ -111,6 +125,7 @@ class Document:
     records: list[Record] = field(default_factory=list)
     name: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    tables: list[Table] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {

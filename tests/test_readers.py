@@ -17,7 +17,7 @@ from reportlab.platypus import Table, TableStyle
 
 import perfeval
 from perfeval.readers import ReadError, read
-from perfeval.rules import find_values
+from perfeval.tables import find_values
 
 FONT = "STSong-Light"
 RUNNING_HEADER = "越秀区人大常委会办公室绩效自评报告（预算 2054.25 万元）"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from perfeval.rules import find_values
+from perfeval.tables import find_values
 
 
 def spans(text):

@@ -3,14 +3,14 @@ roles, units from headers, links to the row name or the column header."""
 
 import pytest
 
-from perfeval.rules import find_values
-from perfeval.rules.tables import Role, find_table_values, role_of
+from perfeval.tables import Role, find_tables, find_values, role_of, table_values
 
 
 def cells(text, skip=()):
     """(label, span, value, qualifier, indicator span) of every table value."""
     out = []
-    for v in find_table_values(text, skip):
+    values = [v for table in find_tables(text, skip) for v in table_values(text, table)]
+    for v in sorted(values, key=lambda v: v.start):
         indicator = text[v.indicator[0]:v.indicator[1]] if v.indicator else None
         out.append((v.label, text[v.start:v.end], v.value, v.qualifier, indicator))
     return out
@@ -128,8 +128,18 @@ def test_measure_column_gives_bare_numbers_their_unit_and_nature_their_qualifier
 
 
 def test_bare_numbers_of_unknown_kind_are_left_out():
-    text = "三级指标|年度指标值|实际完成值\n会议次数|12|13\n"
+    text = "三级指标|年度指标值|实际完成值\n资金使用合规性|12|13\n"
     assert cells(text) == []
+
+
+def test_a_row_name_gives_bare_figures_their_kind():
+    text = "三级指标|年度指标值|实际完成值\n会议次数|12|13\n审议及时率|95|100\n"
+    assert cells(text) == [
+        ("COUNT", "12", 12, None, "会议次数"),
+        ("COUNT", "13", 13, None, "会议次数"),
+        ("PERCENT", "95", 95, None, "审议及时率"),
+        ("PERCENT", "100", 100, None, "审议及时率"),
+    ]
 
 
 def test_unit_from_a_column_header_and_rows_naming_what_they_measure():

@@ -1,7 +1,7 @@
 """Annotation files (doccano JSONL, ANNOTATION.md section 4) <-> :class:`Document`.
 
 On disk one JSON object per line: ``id``, ``text``, ``entities`` (``id``, ``label``,
-``start_offset``, ``end_offset``), ``relations`` (``id``, ``from_id``, ``to_id``,
+``start_offset``, ``end_offset``, optionally ``norm``: the normalised value), ``relations`` (``id``, ``from_id``, ``to_id``,
 ``type``) and optionally ``"synthetic": true`` and an ``"origin"`` string saying how a
 synthetic document was made (``"written"`` passages are kept in every training epoch). In
 memory an annotated document is a :class:`~perfeval.types.Document` whose relations index
@@ -27,7 +27,9 @@ def doc_from_doccano(obj: dict[str, Any]) -> Document:
     for i, ent in enumerate(spans):
         index_of[ent["id"]] = i
         start, end = ent["start_offset"], ent["end_offset"]
-        entities.append(Entity(ent["label"], start, end, text[start:end], source="gold"))
+        norm = ent.get("norm")
+        entities.append(Entity(ent["label"], start, end, text[start:end], source="gold",
+                               norm=None if norm is None else float(norm)))
     relations = [
         Relation(index_of[rel["from_id"]], index_of[rel["to_id"]], rel.get("type", "value_of"), source="gold")
         for rel in obj.get("relations", [])
@@ -46,6 +48,7 @@ def doc_to_doccano(doc: Document) -> dict[str, Any]:
         "text": doc.text,
         "entities": [
             {"id": i + 1, "label": e.label, "start_offset": e.start, "end_offset": e.end}
+            | ({"norm": e.norm} if e.norm is not None else {})
             for i, e in enumerate(doc.entities)
         ],
         "relations": [

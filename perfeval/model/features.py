@@ -1,6 +1,6 @@
 """Input features beside the tokens: rule tags and (value, indicator) pair features.
 
-Rule features: the values that :func:`perfeval.rules.find_values` finds and the
+Rule features: the values that :func:`perfeval.tables.find_values` finds and the
 indicators the rule linker (or a table row) gives them, as one BIO id per token
 (:data:`RULE_TAGS`), and for each pair whether the rules link it (:data:`RULE_AGREES`).
 While the rule layer is unavailable all are ``O`` / :data:`RULE_NONE`; training drops
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from perfeval.rules import find_values
+from perfeval.tables import find_values
 from perfeval.rules.linker import link_values
 from perfeval.types import INDICATOR, LABELS
 
@@ -67,7 +67,7 @@ class RuleView:
 
 
 def rule_view(text: str) -> RuleView:
-    """Values found by :func:`perfeval.rules.find_values`, linked by their table row or the rule
+    """Values found by :func:`perfeval.tables.find_values`, linked by their table row or the rule
     linker."""
     matches = find_values(text)
     values = [(m.label, m.start, m.end) for m in matches]

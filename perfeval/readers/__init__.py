@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from perfeval.tables.grid import Table
+
 
 class ReadError(Exception):
     """A file that cannot be read as a report; the message names the file and what to do."""
@@ -22,7 +24,9 @@ class SourceText:
 
     ``page_starts`` holds the offset at which each page begins (empty for unpaged
     sources); ``skip`` holds ``(start, end)`` spans of running headers, footers and
-    page-number lines that value finding must ignore (offsets still index ``text``).
+    page-number lines that value finding must ignore (offsets still index ``text``);
+    ``tables`` the grids the source's own structure gives (PDF ruled tables, Word tables),
+    empty where the tables must be rebuilt from the text.
     """
 
     text: str
@@ -30,6 +34,7 @@ class SourceText:
     page_starts: list[int] = field(default_factory=list)
     skip: list[tuple[int, int]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    tables: list[Table] = field(default_factory=list)
 
     def page_of(self, offset: int) -> int | None:
         """1-based page number holding ``offset``, or None for unpaged text."""

@@ -4,8 +4,7 @@ It runs alone (``rules_only``) and behind the model, where it fills values the m
 missed, normalises every value and links what the model left unlinked.
 """
 
-from perfeval.rules.finder import find_values
 from perfeval.rules.normalize import Normalized, normalize
-from perfeval.rules.values import ValueMatch
+from perfeval.rules.values import ValueMatch, find_prose_values
 
-__all__ = ["ValueMatch", "find_values", "Normalized", "normalize"]
+__all__ = ["ValueMatch", "find_prose_values", "Normalized", "normalize"]

@@ -36,7 +36,9 @@ class ValueMatch:
 
     ``indicator`` is an optional ``(start, end)`` span that the finder already knows
     the value belongs to (table cells know their row); the linker fills the rest.
-    ``confidence`` says how sure the grammar is (explicit unit > implied unit).
+    ``confidence`` says how sure the grammar is (explicit unit > implied unit); ``role``
+    is a table cell's column role (``target``, ``actual``, ``weight``, ``score``, ``budget``,
+    ``executed``, ``rate``) or what the sentence says the figure is (年度预算 -> ``budget``).
     """
 
     label: str
@@ -48,6 +50,7 @@ class ValueMatch:
     qualifier: str | None = None
     indicator: tuple[int, int] | None = None
     confidence: float = 0.9
+    role: str | None = None
 
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
@@ -67,7 +70,7 @@ _MONEY_UNIT = r"(?:万亿元|亿元|千万元|百万元|万[ \t]*\n?[ \t]*元|�
 _PERCENT_UNIT = r"(?:个百分点|百分点|%|‰)"
 _SCORE_UNIT = r"分(?![钟别之类析配局行会成期批组布享工管队解为数项值院区担摊散拨红支子母歧辨明])"
 # measure word -> characters that, right after it, show it is the start of another word
-_COUNT_NOT_BEFORE = {
+COUNT_NOT_BEFORE = {
     "个": "月体别性",
     "人": "民大员口才力事均身工群士们",
     "名": "单称义字列片誉额录次",
@@ -103,7 +106,7 @@ _DURATION_AFTER = "工作日|小时|季度"
 def _count_unit_pattern() -> str:
     parts = []
     for unit in sorted(COUNT_UNITS, key=len, reverse=True):
-        bad = _COUNT_NOT_BEFORE.get(unit, "")
+        bad = COUNT_NOT_BEFORE.get(unit, "")
         parts.append(re.escape(unit) + (f"(?![{bad}])" if bad else "") + f"(?!{_DURATION_AFTER})")
     return "(?:" + "|".join(parts) + ")"
 
