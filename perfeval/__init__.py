@@ -12,10 +12,14 @@ from pathlib import Path
 
 from perfeval.evaluation import evaluate
 from perfeval.pipeline import Extractor
+from perfeval.sheet import SheetRow, sheet
 from perfeval.types import Document, Entity, Indicator, Record, Relation
 
 __version__ = "0.1.0"
-__all__ = ["load", "extract", "evaluate", "Extractor", "Document", "Entity", "Indicator", "Record", "Relation", "__version__"]
+__all__ = [
+    "load", "extract", "evaluate", "sheet", "Extractor", "Document", "Entity", "Indicator", "Record", "Relation", "SheetRow",
+    "__version__",
+]
 
 DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
 

@@ -26,6 +26,7 @@ from perfeval.readers import SourceText, read
 from perfeval.rules import ValueMatch, normalize
 from perfeval.rules.linker import CompactText, link_values
 from perfeval.rules.normalize import money_unit, qualifiers_around, same_length_view
+from perfeval.rules.roles import role_of_indicator
 from perfeval.rules.values import is_name_or_ordinal
 from perfeval.spans import SpanSet
 from perfeval.tables import Table, find_tables, find_values, table_cell_spans
@@ -215,7 +216,7 @@ class Extractor:
                     indicator=indicator,
                     source=v.entity.source,
                     confidence=v.entity.confidence,
-                    role=v.role,
+                    role=v.role or role_of_indicator(v.entity.label, indicator.text if indicator else None),
                 )
             )
         return Document(text=text, entities=entities, relations=relations, records=records, name=name)

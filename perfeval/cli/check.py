@@ -1,6 +1,8 @@
-"""``perfeval check``: consistency findings per report (rates, shares, parts, grade).
+"""``perfeval check``: consistency findings per report (rates, shares, parts, grade, and the
+score sheets' weights, scores and totals).
 
-Findings are information: the exit status is 0 unless a file cannot be read (1).
+The exit status is 1 when a file cannot be read and, with ``--strict``, when any figure
+disagrees with another (a warning), so the check can gate a pipeline; otherwise 0.
 """
 
 from __future__ import annotations
@@ -26,17 +28,22 @@ def check_command(
     warnings_only: bool = typer.Option(False, "--warnings-only", "-w", help="Show only inconsistent figures."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Use the rule layer alone, no model."),
     model: Optional[str] = typer.Option(None, "--model", help="A model directory (default: the embedded model)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with status 1 when any figure disagrees (a warning)."),
 ) -> None:
     """Check each report's figures against each other: execution rate = actual / budget,
-    shares of totals, 其中 parts against their total, score against grade band."""
+    shares of totals, 其中 parts against their total, score against grade band, and in the
+    score sheets scores against weights, weights against their section and 100, scores
+    against 总分."""
     unreadable = 0
+    warnings = 0
     for item, doc, error in extract_documents(paths, model, rules_only):
         if doc is None:
             typer.echo(f"error: {error}", err=True)
             unreadable += 1
             continue
         for finding in check(doc):
+            warnings += finding.severity == "warning"
             if finding.severity == "warning" or not warnings_only:
                 typer.echo(format_finding(Path(item).name, finding))
-    if unreadable:
+    if unreadable or (strict and warnings):
         raise typer.Exit(1)

@@ -10,6 +10,7 @@ from perfeval.cli.check import check_command
 from perfeval.cli.evaluate import evaluate_command
 from perfeval.cli.extract import extract_command
 from perfeval.cli.render import render
+from perfeval.cli.sheet import sheet_command
 from perfeval.cli.summary import summary_command
 from perfeval.cli.train import train_command
 
@@ -39,5 +40,6 @@ app.add_typer(annotations.app, name="annotations")
 app.command("render")(render)
 app.command("evaluate")(evaluate_command)
 app.command("summary")(summary_command)
+app.command("sheet")(sheet_command)
 app.command("check")(check_command)
 app.command("train")(train_command)

@@ -7,7 +7,8 @@ Layout of the returned text:
 - a table found by pdfplumber replaces its region: the characters inside the table's
   bounding box are left out of the running text and the table is written instead, one
   row per line, cells joined by ``|`` (see :mod:`perfeval.readers.rows`), at the
-  vertical position of the table's top edge;
+  vertical position of the table's top edge; its grid of cells, with their spans in the
+  text, becomes :attr:`SourceText.tables` (one table when it goes on over a page break);
 - running headers and footers (an edge line that recurs, digits aside, on more than half
   of the pages) and page-number lines at a page's edge (``- 4 -``, ``第 3 页 共 12 页``,
   ``3/12``, a bare number) stay in the text and are listed in ``skip``.
@@ -27,7 +28,9 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from perfeval.readers import ReadError, SourceText
-from perfeval.readers.rows import CELL_SEPARATOR, row_line
+from perfeval.readers.rows import GridRow, grid_cells
+from perfeval.tables.grid import Cell
+from perfeval.tables.layout import tables_from_grid
 
 EDGE_LINES = 2  # lines at the top and at the bottom of a page checked for boilerplate
 
@@ -45,7 +48,9 @@ def read_pdf(path: Path) -> SourceText:
     """Read a PDF's text layer; raise :class:`ReadError` for scanned, encrypted or broken files."""
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [_page_lines(page) for page in pdf.pages]
+            pages = []
+            for page in pdf.pages:
+                pages.append(_page_lines(page, sum(count for _, count in pages)))
             has_text = any(page.chars for page in pdf.pages)
     except PdfminerException as exc:
         raise _read_error(path, exc.args[0] if exc.args else exc) from exc
@@ -67,13 +72,17 @@ def _read_error(path: Path, cause: object) -> ReadError:
     return ReadError(f"{path}: is not a readable PDF (damaged or not a PDF: {reason}); re-export it and retry")
 
 
-def _page_lines(page: Any) -> tuple[list[str], int]:
-    """The lines of one page in reading order, tables as ``|`` rows, and the table count."""
+def _page_lines(page: Any, first_table: int) -> tuple[list[str | GridRow], int]:
+    """The lines of one page in reading order, a table's rows as :class:`GridRow` (numbered
+    from ``first_table``), and the table count."""
     tables = page.find_tables()
     boxes = [table.bbox for table in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
-    blocks: list[tuple[float, list[str]]] = [(line["top"], [line["text"]]) for line in outside.extract_text_lines()]
-    blocks += [(table.bbox[1], [row_line(row) for row in table.extract()]) for table in tables]
+    blocks: list[tuple[float, list[str | GridRow]]] = [(line["top"], [line["text"]]) for line in outside.extract_text_lines()]
+    blocks += [
+        (table.bbox[1], [GridRow(first_table + k, tuple(row)) for row in table.extract()])
+        for k, table in enumerate(tables)
+    ]
     blocks.sort(key=lambda block: block[0])
     return [line for _, block_lines in blocks for line in block_lines], len(tables)
 
@@ -90,38 +99,63 @@ def _edge_indices(count: int) -> list[int]:
     return sorted(set(range(min(EDGE_LINES, count))) | set(range(max(count - EDGE_LINES, 0), count)))
 
 
-def _boilerplate(pages: list[list[str]]) -> list[set[int]]:
+def _text(line: str | GridRow) -> str:
+    return line.line if isinstance(line, GridRow) else line
+
+
+def _boilerplate(pages: list[list[str | GridRow]]) -> list[set[int]]:
     """Per page, the indices of page-number lines and running header/footer lines."""
     def key(line: str) -> str:
         return _DIGITS.sub("#", "".join(line.split()))
 
     recurring: Counter[str] = Counter()
     for lines in pages:
-        recurring.update({key(lines[i]) for i in _edge_indices(len(lines)) if lines[i].strip()})
+        recurring.update({key(_text(lines[i])) for i in _edge_indices(len(lines)) if _text(lines[i]).strip()})
     running = {k for k, n in recurring.items() if len(pages) >= 2 and n > len(pages) / 2}
     found = []
     for lines in pages:
         found.append({
             i for i in _edge_indices(len(lines))
-            if CELL_SEPARATOR not in lines[i]  # a table header repeated on each page is content
+            if not isinstance(lines[i], GridRow)  # a table header repeated on each page is content
             and (_PAGE_NUMBER.match(lines[i].strip()) or key(lines[i]) in running)
             and lines[i].strip()
         })
     return found
 
 
-def _assemble(pages: list[list[str]], skipped: list[set[int]]) -> SourceText:
-    """Join pages with ``"\\n"``, recording page starts and the spans of skipped lines."""
+def _assemble(pages: list[list[str | GridRow]], skipped: list[set[int]]) -> SourceText:
+    """Join pages with ``"\\n"``, recording page starts, the spans of skipped lines and the tables.
+
+    A table that goes on over a page break (the page before ends with it, the next opens
+    with its rows, its header repeated or not) is one grid.
+    """
     text_parts: list[str] = []
     page_starts: list[int] = []
     skip: list[tuple[int, int]] = []
+    grids: list[tuple[int, list[list[Cell | None]]]] = []  # (first page, rows) per table
+    table_of: dict[int, int] = {}  # the reader's table number -> index into grids
+    ends_with_table = False  # the page before ended with a table
     offset = 0
-    for lines, skip_lines in zip(pages, skipped, strict=True):
+    for number, (lines, skip_lines) in enumerate(zip(pages, skipped, strict=True), start=1):
         page_starts.append(offset)
+        written = []
+        opening = True  # nothing but boilerplate so far on this page
         for i, line in enumerate(lines):
             if i in skip_lines:
                 skip.append((offset, offset + len(line)))
-            offset += len(line) + 1
-        text_parts.append("\n".join(lines))
+            if isinstance(line, GridRow):
+                if line.table not in table_of:
+                    continues = opening and ends_with_table and len(grids[-1][1][-1]) == len(line.cells)
+                    if not continues:
+                        grids.append((number, []))
+                    table_of[line.table] = len(grids) - 1
+                grids[table_of[line.table]][1].append(grid_cells(line.cells, offset))
+            if i not in skip_lines and _text(line).strip():
+                opening = False
+                ends_with_table = isinstance(line, GridRow)
+            written.append(_text(line))
+            offset += len(written[-1]) + 1
+        text_parts.append("\n".join(written))
         offset += 0 if lines else 1
-    return SourceText(text="\n".join(text_parts), page_starts=page_starts, skip=skip)
+    tables = [table for page, rows in grids for table in tables_from_grid(rows, "pdf", page)]
+    return SourceText(text="\n".join(text_parts), page_starts=page_starts, skip=skip, tables=tables)

@@ -1,15 +1,20 @@
-"""Table rows as text lines, shared by the PDF and DOCX readers.
+"""Table rows as text lines, and the grid of cells they hold; shared by the PDF and DOCX readers.
 
-A table row becomes one line of ``|``-separated cells (``一级指标|二级指标|三级指标``),
-the layout :func:`perfeval.rules.tables.find_table_values` reads. A cell's own line
-breaks are removed; an empty or merged-away cell is an empty string, so every row of a
-table keeps one slot per column.
+A table row becomes one line of ``|``-separated cells (``一级指标|二级指标|三级指标``), the
+layout the text reader's table stage also reads. A cell's own line breaks are removed; an
+empty or merged-away cell is an empty string, so every row of a table keeps one slot per
+column. :func:`grid_cells` gives each written cell's span in the document text, so the
+table stage can read the reader's grid (:func:`perfeval.tables.tables_from_grid`) instead of
+re-parsing the lines.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from perfeval.tables.grid import Cell
 
 CELL_SEPARATOR = "|"
 
@@ -33,3 +38,26 @@ def cell_text(text: str | None) -> str:
 def row_line(cells: Iterable[str | None]) -> str:
     """One table row as a ``|``-separated line."""
     return CELL_SEPARATOR.join(cell_text(cell) for cell in cells)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row of a table a reader found: ``table`` numbers the table, ``cells`` its texts."""
+
+    table: int
+    cells: tuple[str | None, ...]
+
+    @property
+    def line(self) -> str:
+        return row_line(self.cells)
+
+
+def grid_cells(cells: Sequence[str | None], offset: int) -> list[Cell | None]:
+    """The spans of a row's cells once its :func:`row_line` is written at ``offset`` (None: empty)."""
+    out: list[Cell | None] = []
+    pos = offset
+    for cell in cells:
+        text = cell_text(cell)
+        out.append(Cell(pos, pos + len(text), text) if text.strip() else None)
+        pos += len(text) + len(CELL_SEPARATOR)
+    return out

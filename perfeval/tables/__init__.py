@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from perfeval.rules.values import ValueMatch, find_prose_values
 from perfeval.spans import SpanSet
 from perfeval.tables.grid import Cell, Column, Role, Row, Table, role_of
-from perfeval.tables.layout import find_tables
+from perfeval.tables.layout import find_tables, tables_from_grid
 from perfeval.tables.values import table_values
 
 __all__ = ["Cell", "Column", "Role", "Row", "Table", "find_tables", "find_values", "role_of", "table_cell_spans",
-           "table_values"]
+           "table_values", "tables_from_grid"]
 
 
 def find_values(text: str, skip: list[tuple[int, int]] | tuple = (), tables: list[Table] | None = None) -> list[ValueMatch]:

@@ -94,7 +94,7 @@ _LEXICON = re.compile(
 # A figure: qualifier, number (a digit run may hold several run-together cells), 余/多, unit.
 # Physical measures and durations: never values (ANNOTATION.md section 7), but one cell with their number.
 OTHER_UNITS = ("平方公里", "平方米", "立方米", "公里", "千米", "厘米", "毫米", "米", "㎡", "亩", "公顷", "吨", "千克",
-               "公斤", "斤", "个月", "小时", "天", "周", "TB", "GB", "MB", "千瓦时", "千瓦")
+               "公斤", "斤", "个月", "小时", "天", "周", "年", "TB", "GB", "MB", "千瓦时", "千瓦")
 def _unit(unit: str) -> str:
     """A unit, not when it starts a word (项 of 项目, 人 of 人员: the prose grammar's list)."""
     bad = COUNT_NOT_BEFORE.get(unit, "")
@@ -148,7 +148,9 @@ def tokenize(text: str, start: int, end: int, first_line: int = 0) -> list[Token
         stop = text.find("\n", pos, end)
         stop = end if stop < 0 else stop
         line = text[pos:stop]
-        if "|" in line or "\t" in line:
+        if _PAGE_NUMBER.match("".join(line.split())):
+            pass  # a page footer between two rows: - 1 -
+        elif "|" in line or "\t" in line:
             tokens += _pipe_tokens(text, pos, stop, line_no)
         else:
             skip = 0

@@ -181,11 +181,11 @@ def columns_from_header(cells: list[list[Cell]]) -> list[Column]:
         text = "".join(part.text for part in parts)
         role = role_of(text) if text else Role.OTHER
         columns.append(Column(role, parts, unit_in(text), level_of(text) if role is Role.NAME else 0))
-    _number_levels(columns)
+    number_levels(columns)
     return columns
 
 
-def _number_levels(columns: list[Column]) -> None:
+def number_levels(columns: list[Column]) -> None:
     """NAME columns whose header gives no level get the next level after the one before."""
     previous = 0
     for column in columns:

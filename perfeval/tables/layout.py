@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from perfeval.rules.normalize import same_length_view
-from perfeval.tables.cells import Token, join_text_runs, level_rank, tokenize
+from perfeval.tables.cells import Token, classify, join_text_runs, level_rank, tokenize
 from perfeval.tables.grid import (
     BUDGET_ROLES,
     SHEET_ROLES,
@@ -38,6 +38,7 @@ from perfeval.tables.grid import (
     Role,
     Row,
     Table,
+    number_levels,
     columns_from_header,
     role_of,
     unit_in,
@@ -54,6 +55,7 @@ LINE_COST = 0.6  # a row continued on the next line, in row-per-line layouts
 NO_NAME_COST = 2.0  # a row that does not start with its name (scrambled PDF text)
 SPLIT_COST = 3.5  # per extra cell cut out of one digit run: a cut must make the row more plausible
 MAX_ROW_TOKENS = 60
+CUTS_PER_ARITY = 3  # the most plausible ways to cut a digit run into 2, 3 or 4 cells, each weighed in its row
 HEADER_LOOKBACK = 3  # lines above a header keyword that may hold the header's first cells
 EMPTY_ROW_COST = 0.5  # a row with no cell in a value column
 LINE_MERGE_COST = 0.5  # two lines' tokens in one cell
@@ -113,15 +115,64 @@ def find_tables(text: str, skip: list[Span] | tuple = ()) -> list[Table]:
     """
     lines = _line_spans(text)
     tables: list[Table] = []
-    read_up_to = 0  # lines before this one belong to a table already read
+    read = [False] * len(lines)  # lines that belong to a table already read
+    read_up_to = 0
     for i, (start, end) in enumerate(lines):
         if i < read_up_to or not _HEADER_KEYS.search(text, start, end):
             continue
-        found = _tables_from(text, lines, max(read_up_to, i - HEADER_LOOKBACK), i, skip)
+        first = max(read_up_to, i - HEADER_LOOKBACK)
+        found = _tables_from(text, lines, first, i, skip)
         if found is not None:
             new_tables, read_up_to = found
             tables += new_tables
+            read[first:read_up_to] = [True] * (read_up_to - first)
+    tables += _headerless(text, lines, read, skip)
+    return sorted(tables, key=lambda t: t.span[0])
+
+
+# Score-sheet layouts tried on ``|`` rows whose header is not in the text (an excerpt that
+# starts in the middle of a table): the layout with 指标性质 and 度量单位 columns, the
+# national one (指标值, 实际完成值, 分值, 得分) and the common provincial one (分值 first).
+_N, _T, _A, _W, _S = Role.NAME, Role.TARGET, Role.ACTUAL, Role.WEIGHT, Role.SCORE
+_TEMPLATES: tuple[tuple[Role, ...], ...] = (
+    (_N, _N, _N, Role.NATURE, _T, Role.UNIT, _A, _W, _S, Role.NOTE),
+    (_N, _N, _N, _T, _A, _W, _S, Role.NOTE),
+    (_N, _N, _N, _W, _T, _A, _S, Role.NOTE),
+)
+HEADERLESS_MIN_ROWS = 2  # rows with a weight or score a headerless reading needs
+
+
+def _headerless(text: str, lines: list[Span], read: list[bool], skip: list[Span] | tuple) -> list[Table]:
+    """Score sheets in blocks of ``|`` lines that no header covers, read with the best template."""
+    tables = []
+    i = 0
+    while i < len(lines):
+        if read[i] or "|" not in text[lines[i][0]:lines[i][1]]:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and not read[j] and ("|" in text[lines[j][0]:lines[j][1]] or not text[lines[j][0]:lines[j][1]].strip()):
+            j += 1
+        tokens = _tokens(text, lines, i, j, skip)
+        cut = next((k for k, t in enumerate(tokens) if t.kind in ("break", "header")), len(tokens))
+        table = _best_template(text, tokens[:cut])
+        if table is not None:
+            tables.append(table)
+        i = j
     return tables
+
+
+def _best_template(text: str, tokens: list[Token]) -> Table | None:
+    best: tuple[float, Table] | None = None
+    for roles in _TEMPLATES:
+        columns = [Column(role) for role in roles]
+        number_levels(columns)
+        rows, score = _rows(text, tokens, columns, True)
+        table = Table(columns, [Row(cells) for cells in rows], [], None, "pipe")
+        scored = sum(any(row.get(k) is not None for k in table.columns_of(_W) + table.columns_of(_S)) for row in table.rows)
+        if scored >= HEADERLESS_MIN_ROWS and (best is None or score > best[0]):
+            best = (score, table)
+    return best[1] if best else None
 
 
 def _line_spans(text: str) -> list[Span]:
@@ -135,6 +186,77 @@ def _line_spans(text: str) -> list[Span]:
 
 def _overlaps(spans: list[Span] | tuple, start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
+
+
+# ------------------------------------------------------------------ grids from readers
+
+def tables_from_grid(grid: list[list[Cell | None]], layout: str, page: int | None = None) -> list[Table]:
+    """The score sheets and budget blocks of one grid a reader found (a PDF ruled table, a
+    Word table), ``grid[r][c]`` being the cell in row ``r`` and column ``c`` (None: empty, or
+    covered by a merged cell). Header rows are found as in text; body cells keep the column
+    the grid gives them. A row that ends a table in text (``年度总体目标``) ends one here.
+    """
+    tables: list[Table] = []
+    current: tuple[list[Column], list[Cell], list[Row]] | None = None
+    r = 0
+    while r < len(grid):
+        tokens = _row_tokens(grid, r)
+        header = _header_at(tokens, 0) if tokens else None
+        if header is not None and header.end == len(tokens):
+            columns, cells, used = _grid_columns(grid, r)
+            r += used
+            if current is not None and [c.role for c in columns] == [c.role for c in current[0]]:
+                continue  # the header again, after a page break
+            if current is not None and current[2]:
+                tables.append(Table(current[0], current[2], current[1], _grid_unit(current[0]), layout, page))
+            current = (columns, cells, [])
+            continue
+        if tokens and tokens[0].kind == "break":
+            if current is not None and current[2]:
+                tables.append(Table(current[0], current[2], current[1], _grid_unit(current[0]), layout, page))
+            current = None
+        elif current is not None and tokens:
+            width = len(current[0])
+            current[2].append(Row([grid[r][c] if c < len(grid[r]) else None for c in range(width)]))
+        r += 1
+    if current is not None and current[2]:
+        tables.append(Table(current[0], current[2], current[1], _grid_unit(current[0]), layout, page))
+    return tables
+
+
+def _row_tokens(grid: list[list[Cell | None]], r: int) -> list[Token]:
+    out = []
+    for cell in grid[r]:
+        if cell is not None and cell.text.strip():
+            kind, role = classify(cell.text)
+            out.append(Token(cell.start, cell.end, cell.text, kind, r, False, role, piped=True))
+    return out
+
+
+def _grid_columns(grid: list[list[Cell | None]], r: int) -> tuple[list[Column], list[Cell], int]:
+    """Columns from header row ``r`` (and a row below it that completes it: ``指标值 | 完成值``);
+    the header cells; how many rows the header takes. A header cell merged over several
+    columns (None to its right) names them all."""
+    rows = [grid[r]]
+    below = _row_tokens(grid, r + 1) if r + 1 < len(grid) else []
+    if below and all(_FRAGMENT.match("".join(t.text.split())) for t in below):
+        rows.append(grid[r + 1])
+    width = max(len(row) for row in rows)
+    parts: list[list[Cell]] = []
+    for c in range(width):
+        parts.append([row[c] for row in rows if c < len(row) and row[c] is not None and row[c].text.strip()])
+    columns = columns_from_header(parts)
+    for c in range(1, width):
+        if not parts[c] and columns[c - 1].role in _NAME_ROLES:
+            columns[c] = Column(columns[c - 1].role, [], columns[c - 1].unit, columns[c - 1].level)
+    roles = {col.role for col in columns}
+    if len(roles & BUDGET_ROLES) >= 2 and Role.NAME not in roles and columns[0].role is Role.OTHER:
+        columns[0].role = Role.LABEL
+    return columns, [cell for part in parts for cell in part], len(rows)
+
+
+def _grid_unit(columns: list[Column]) -> str | None:
+    return next((c.unit for c in columns if c.role is Role.LABEL and c.unit), None)
 
 
 # ------------------------------------------------------------------ headers
@@ -314,7 +436,7 @@ def _build(
     columns = header.columns
     unit = next((c.unit for c in columns if c.role is Role.LABEL and c.unit), None)
     unit = unit or _unit_above(text, lines, header_line) or _unit_in_body(before[-4:] + body)
-    rows = [Row(cells) for cells in _rows(text, body, columns, not stream)]
+    rows = [Row(cells) for cells in _rows(text, body, columns, not stream)[0]]
     layout = "pipe" if any("|" in text[lines[t.line][0]:lines[t.line][1]] for t in body[:5]) else (
         "stream" if stream else "spaced")
     return Table(columns, rows, header.cells, unit, layout)
@@ -355,10 +477,13 @@ class _Part:
     rank: int = 0  # for a level name: 1 (产出指标) or 2 (数量指标)
 
 
-def _rows(text: str, tokens: list[Token], columns: list[Column], row_per_line: bool) -> list[list[Cell | None]]:
-    """Cut ``tokens`` into rows and place each row's cells in ``columns`` (see the module docstring)."""
+def _rows(
+    text: str, tokens: list[Token], columns: list[Column], row_per_line: bool
+) -> tuple[list[list[Cell | None]], float]:
+    """Cut ``tokens`` into rows and place each row's cells in ``columns`` (see the module
+    docstring); the rows and the reading's total score."""
     if not tokens:
-        return []
+        return [], 0.0
     options = [_options(text, t, tokens[k + 1] if k + 1 < len(tokens) else None) for k, t in enumerate(tokens)]
     roles = [c.role for c in columns]
     has_names = any(r in _NAME_ROLES for r in roles)
@@ -400,7 +525,7 @@ def _rows(text: str, tokens: list[Token], columns: list[Column], row_per_line: b
                            glued=tokens[m].glued)
         rows.append(_cells(text, aligner.placement(), len(columns)))
         k = i
-    return rows[::-1]
+    return rows[::-1], best[n]
 
 
 def _cells(text: str, placed: list[tuple[int, _Part]], width: int) -> list[Cell | None]:
@@ -578,9 +703,9 @@ def _options(text: str, token: Token, after: Token | None) -> list[tuple[list[_P
     if not glued and not implausible:
         return options
     offset = token.start + m.start("digits")
-    cuts = []
+    cuts: list[tuple[list[_Part], float]] = []
     for arity in (2, 3, 4):
-        best = None
+        readings = []
         for parts in _partitions(digits, arity):
             cells = []
             pos = offset
@@ -592,11 +717,9 @@ def _options(text: str, token: Token, after: Token | None) -> list[tuple[list[_P
                 kind = token.kind if k == arity - 1 else "number"
                 cells.append(_part(text, s, e, kind))
                 pos += len(piece)
-            score = _plausibility(cells, after)
-            if best is None or score > best[1]:
-                best = (cells, score)
-        if best is not None:
-            cuts.append(best)
+            readings.append((cells, _plausibility(cells, after)))
+        readings.sort(key=lambda reading: -reading[1])
+        cuts += readings[:CUTS_PER_ARITY]  # the row decides between the most plausible ones
     return cuts if implausible and cuts else options + cuts
 
 

@@ -17,7 +17,8 @@ ANNOTATION.md section 2 ("Tables") and section 7, cell by cell:
   to their column header without its bracket (``全年预算数（A）`` -> ``全年预算数``), unless
   the row names what it measures (收入合计, 基本支出).
 - **Section weights** (``产出指标(50分)``, ``预算执行情况(万元) (20分)``, ``得分 (20分*执行率)``,
-  in a name cell or a header cell) are SCORE linked to the text before the bracket.
+  in a name cell or a header cell) are SCORE linked to the text before the bracket, with
+  the role ``weight``.
 - **Figures in text cells** (a scoring rule ``每低于5%扣2分``, ``100%覆盖``, a name
   ``…——一户年最高5300元``) are the prose grammar's values, linked to the row's indicator.
 - **Role.** Every cell value carries its column's role (``target``, ``actual``, ``weight``,
@@ -36,7 +37,7 @@ from dataclasses import dataclass, replace
 from perfeval.rules.normalize import COUNT_UNITS, normalize, same_length_view
 from perfeval.rules.values import ValueMatch, find_prose_values
 from perfeval.spans import SpanSet
-from perfeval.tables.cells import MONEY_UNITS, PERCENT_UNITS, QUALIFIERS
+from perfeval.tables.cells import MONEY_UNITS, OTHER_UNITS, PERCENT_UNITS, QUALIFIERS
 from perfeval.tables.grid import BUDGET_ROLES, VALUE_ROLES, Cell, Role, Row, Table
 
 Span = tuple[int, int]
@@ -59,7 +60,10 @@ _LEADING = re.compile(r"^(?:[★☆*＊\s]+|其中\s*[:：]?\s*|[（(]?[一二�
 _LEADING_COUNT = re.compile(
     r"^(?P<count>[一二两三四五六七八九十\d]{1,3}\s*(?:个|台|套|件|项|辆|部|座|处|批))(?=[\u4e00-\u9fffA-Za-z]{2})"
 )
-_LEADING_MEASURE = re.compile(r"^(?:≥|≤|>=|<=|>|<)\s*\d+(?:\.\d+)?\s*[\u4e00-\u9fff]{1,2}(?=[\u4e00-\u9fff]{2})")
+_LEADING_MEASURE = re.compile(
+    rf"^(?:≥|≤|>=|<=|>|<)\s*\d+(?:\.\d+)?\s*(?:{'|'.join(sorted(_UNITS + OTHER_UNITS, key=len, reverse=True))})"
+    r"(?=[\u4e00-\u9fff]{2})"
+)  # ≥360天服务读者: the name is 服务读者
 _TEMPLATE = re.compile(r"\*\*|＊＊")
 _TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（()）]*[)）])+\s*$")
 _DASH_TAIL = re.compile(r"\s*——.*$", re.DOTALL)
@@ -71,6 +75,7 @@ _MEASURED_ITEM = re.compile(r"收入|支出|经费|费用")
 _ZERO = re.compile(r"[+\-]?0+(?:\.0*)?$")
 _RATE_COMPARED = re.compile(r"[=＝至”](?P<num>\d+(?:\.\d+)?)(?![\d.%％‰分\u4e00-\u9fff])")
 _FORMULA_BEFORE = re.compile(r"[（(][^（()）]*/[^（()）]*[)）]\s*$")
+_NAMED = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name cell that names something (not ……, not —)
 _GARBLED_AT_LEAST = re.compile(r"^2(?P<rest>\d{2,3}(?:\.\d+)?%)$")
 
 
@@ -88,12 +93,37 @@ class _RowContext:
     leading_count: ValueMatch | None  # 一个存储备份器
 
 
+@dataclass
+class RowReading:
+    """One table row as the value stage reads it.
+
+    ``names`` maps a name column to the name cell in effect for the row (its own, or
+    carried down from the rows above: a merged 一级指标); ``indicator`` is the row's
+    indicator span (None for a row without a name); ``values`` its values in text order.
+    """
+
+    row: Row
+    names: dict[int, Cell]
+    indicator: Span | None
+    values: list[ValueMatch]
+
+
 def table_values(text: str, table: Table) -> list[ValueMatch]:
-    """The table's values, in text order: its cells' figures, section weights, and the prose
-    grammar's figures inside its text cells (linked to their row)."""
-    values: list[ValueMatch] = []
-    for cell in table.header:
-        values += _section_weights(text, cell)
+    """The table's values, in text order: its cells' figures, section weights (in name and
+    header cells), and the prose grammar's figures inside its text cells (linked to their row)."""
+    values = section_weights(text, table)
+    values += [v for reading in read_rows(text, table) for v in reading.values]
+    return sorted(values, key=lambda v: v.start)
+
+
+def section_weights(text: str, table: Table) -> list[ValueMatch]:
+    """The section weights written in the table's header cells (``年度绩效目标1（80分）``)."""
+    return [v for cell in table.header for v in _section_weights(text, cell)]
+
+
+def read_rows(text: str, table: Table) -> list[RowReading]:
+    """Every row of ``table`` with its names in effect, indicator and values."""
+    readings = []
     names: dict[int, Cell] = {}
     for row in table.rows:
         context = _context(text, table, row, names)
@@ -115,8 +145,8 @@ def table_values(text: str, table: Table) -> list[ValueMatch]:
                 role_name = role.value if role in (Role.TARGET, Role.ACTUAL) else None
                 row_values.append(replace(value, indicator=link or value.indicator, role=role_name))
                 taken.add(value.start, value.end)
-        values += row_values
-    return sorted(values, key=lambda v: v.start)
+        readings.append(RowReading(row, context.names, context.indicator, sorted(row_values, key=lambda v: v.start)))
+    return readings
 
 
 def _figures_in_text(text: str, cell: Cell, rate_rule: bool) -> list[ValueMatch]:
@@ -159,7 +189,7 @@ def _context(text: str, table: Table, row: Row, names: dict[int, Cell]) -> _RowC
             names[k] = cell
             for deeper in [j for j in names if j > k]:
                 del names[deeper]  # a new 一级指标 resets the 二级 carried below it
-    own = [row.get(k) for k in name_columns if row.get(k) is not None]
+    own = [cell for cell in (row.get(k) for k in name_columns) if cell is not None and _NAMED.search(cell.text)]
     leading_count = None
     indicator = None
     if own:
@@ -288,7 +318,7 @@ def _section_weights(text: str, cell: Cell) -> list[ValueMatch]:
     start, end = cell.start + m.start("score"), cell.start + m.end("score")
     norm = normalize("SCORE", text[start:end])
     return [ValueMatch("SCORE", start, end, norm.value, norm.unit, False, None, (cell.start, cell.start + len(name)),
-                       CELL_CONFIDENCE)]
+                       CELL_CONFIDENCE, role="weight")]
 
 
 def _cell_value(
