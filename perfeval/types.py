@@ -61,7 +61,8 @@ class Indicator:
 class Record:
     """One extracted value, with the fields of ANNOTATION.md section 5.
 
-    ``page`` (1-based) is set only for documents read from paged sources (PDF).
+    ``page`` (1-based) is set only for documents read from paged sources (PDF). ``direction``
+    is ``"decrease"`` / ``"increase"`` for a change figure (同比下降 3.2%: value 3.2), else None.
     """
 
     type: str
@@ -76,6 +77,7 @@ class Record:
     source: str = "rules"
     confidence: float = 1.0
     page: int | None = None
+    direction: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -87,6 +89,7 @@ class Record:
             "unit": self.unit,
             "approximate": self.approximate,
             "qualifier": self.qualifier,
+            "direction": self.direction,
             "indicator": self.indicator.to_dict() if self.indicator else None,
             "source": self.source,
             "confidence": round(float(self.confidence), 4),

@@ -42,5 +42,6 @@ def test_offset_invariant_on_every_shared_report(reports):
 def test_record_keys_follow_the_contract():
     (record,) = perfeval.extract("自评得分 98.1分", rules_only=True).records
     assert list(record.to_dict()) == [
-        "type", "text", "start", "end", "value", "unit", "approximate", "qualifier", "indicator", "source", "confidence",
+        "type", "text", "start", "end", "value", "unit", "approximate", "qualifier", "direction", "indicator", "source",
+        "confidence",
     ]
