@@ -196,6 +196,7 @@ FORMS: list[Form] = [
         ("一成不变的做法", []),
         ("形成合力", []),
         ("百分之二三十", []),  # approximate, no single figure
+        ("占比佰分之贰拾", [("PERCENT", "佰分之贰拾", 20, "%")]),
     ),
     # PDF letter-spacing and line breaks inside numerals and units
     *_forms(

@@ -106,6 +106,8 @@ def _scale(multipliers: str) -> int:
 
 
 def _from_cn2an(numeral: str) -> Decimal | None:
+    if numeral in ("万", "亿", "万亿"):  # a unit's multiplier alone (万元) is no number
+        return None
     if numeral[0] in "百佰千仟万亿":  # 百条, 千分之: one is left out
         numeral = "一" + numeral
     try:
@@ -201,7 +203,10 @@ def _as_number(value: Decimal, label: str) -> float | int | None:
 
 
 # written before the number: factor to percent
-_PERCENT_WORDS = (("百分之", Decimal(1)), ("千分之", Decimal("0.1")), ("万分之", Decimal("0.01")))
+_PERCENT_WORDS = (
+    ("百分之", Decimal(1)), ("佰分之", Decimal(1)), ("千分之", Decimal("0.1")), ("仟分之", Decimal("0.1")),
+    ("万分之", Decimal("0.01")),
+)
 # written after the number (or implied by a table header): factor to percent, unit
 _PERCENT_UNITS = (
     ("个百分点", Decimal(1), "百分点"), ("百分点", Decimal(1), "百分点"), ("%", Decimal(1), "%"),

@@ -100,7 +100,7 @@ _MONEY_UNIT = rf"元(?![旦素宵])(?:整|[\d{CN_DIGITS}][角毛](?:[\d{CN_DIGIT
 _PERCENT_UNIT = rf"(?:个{_UNIT_SPACE}百{_UNIT_SPACE}分{_UNIT_SPACE}点|百{_UNIT_SPACE}分{_UNIT_SPACE}点|%|‰)"
 _TENTHS_UNIT = r"成(?=[ \t]*(?:[，,。；;、）)\n的]|以上|以下|左右|$))"  # 九成以上: 90 %
 _SCORE_UNIT = r"分(?![钟别之类析配局行会成期批组布享工管队解为数项值院区担摊散拨红支子母歧辨明点])"
-_PER_CENT_WORD = rf"(?<![{CN_NUMERALS}\d])[百千万]{_LETTER_SPACE}分{_LETTER_SPACE}之{_LETTER_SPACE}"  # not 五百分之二
+_PER_CENT_WORD = rf"(?<![{CN_NUMERALS}\d])[百佰千仟万]{_LETTER_SPACE}分{_LETTER_SPACE}之{_LETTER_SPACE}"  # not 五百分之二
 
 # measure word -> characters that, right after it, show it is the start of another word
 _COUNT_NOT_BEFORE = {
