@@ -128,8 +128,9 @@ def test_zero_width_characters_inside_a_number_are_ignored():
 def test_a_value_without_a_number_has_no_unit_either():
     assert normalize("MONEY", "1.") == Normalized(None, "", False)
     assert normalize("COUNT", "两三次").value is None  # "two or three": no single figure
-    assert normalize("MONEY", "万元").value is None  # a unit alone
-    assert normalize("COUNT", "百条").value == 100  # but 近百条: one is left out
+    assert normalize("MONEY", "万元").value is None  # a unit alone (a table header's)
+    assert normalize("MONEY", "万余元") == Normalized(10_000, "元", True)
+    assert normalize("COUNT", "百条").value == 100  # 近百条: one is left out
 
 
 @pytest.mark.parametrize(

@@ -106,8 +106,6 @@ def _scale(multipliers: str) -> int:
 
 
 def _from_cn2an(numeral: str) -> Decimal | None:
-    if numeral in ("万", "亿", "万亿"):  # a unit's multiplier alone (万元) is no number
-        return None
     if numeral[0] in "百佰千仟万亿":  # 百条, 千分之: one is left out
         numeral = "一" + numeral
     try:
@@ -277,7 +275,8 @@ def normalize(label: str, span_text: str, implied_unit: str | None = None) -> No
         parts = _money_parts(body)
         if parts is not None:
             numeral, minor = parts
-            number = parse_numeral(numeral)
+            # 万元 alone is a unit (a table header's), not ten thousand yuan; 万余元 is
+            number = None if numeral in ("万", "亿", "万亿") and not approximate else parse_numeral(numeral)
             number = None if number is None else number + minor
         elif implied_unit or yen or body.endswith(("万", "亿")):  # 605.58 borrowing 万元; ￥300; 50万
             number = parse_numeral(body)

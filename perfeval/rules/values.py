@@ -134,8 +134,8 @@ _COUNT_NOT_BEFORE = {
 }
 
 
-# words after any measure word that make the figure a duration, not a count (5个工作日, 3个小时)
-_DURATION_AFTER = "工作日|小时|季度"
+# words after any measure word that make the figure a duration, not a count (5个工作日, 3个小时, 两个多月)
+_DURATION_AFTER = "[多余半]?(?:工作日|小时|季度|月)"
 
 
 def _count_unit_pattern() -> str:
@@ -187,6 +187,8 @@ _ORDINAL_BEFORE = re.compile(r"(?:第|排名前|前)[ \t]*$")  # 第3名, 排名
 _TITLE_BEFORE = re.compile(r"(?:报告|范文|汇编|合集|大全)[(（](?:精选|通用|共)?[ \t]*$")  # 自评报告(精选6篇): a page title
 _REFERENCE_BEFORE = re.compile(r"(?:上述|以上|前述|下列|如下|这|该|此)$")  # 上述两项合计: a reference
 _COUNTING_VERB_BEFORE = re.compile(r"(?:召开|举办|举行|开展|组织|筹备)$")
+_VAGUE_BEFORE = re.compile(r"[几数]$")  # 几十万元, 数百人: no figure
+_ROUGHLY_BEFORE = re.compile(r"上$")  # 上千人, 上万元: about a thousand
 # a Chinese-numeral score needs a word that makes it one: 自评得分：九十五分, 扣二分 (not 十分重要)
 _SCORE_WORD_BEFORE = re.compile(r"(?:得分|评分|分数|分值|总分|满分|结果|得|扣|计|加)(?:为|是|达|达到)?[ \t：:]*$")
 # 变压器一套，/ 酒窖一间，: 一 and its measure word after the noun, at a clause end, count one thing
@@ -244,6 +246,8 @@ def _accept_chinese(numeral: str, label: str, unit_text: str, before: str, after
         return False
     if len(numeral) == 1 and numeral in _FINANCIAL and label != "MONEY":
         return False
+    if _VAGUE_BEFORE.search(before):
+        return False
     if label == "SCORE":
         return bool(_SCORE_WORD_BEFORE.search(before))
     if numeral == "一" and label == "COUNT":
@@ -272,6 +276,7 @@ def _find_explicit(view: str, text: str, skip: SpanSet) -> list[ValueMatch]:
         if norm.value is None or (m.group("tenths") and not 0 < norm.value <= 100):  # 九成: at most 十成
             continue
         approx, qualifier = qualifiers_around(view, start, end)
+        approx = approx or (chinese and view[start] in "百千万" and bool(_ROUGHLY_BEFORE.search(before)))
         confidence = 0.6 if wan else 0.9  # 万 without 元 rests on the clause, not on the span
         found.append(
             ValueMatch(
