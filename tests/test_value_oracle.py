@@ -10,6 +10,8 @@ noise, fails.
 
 from __future__ import annotations
 
+import json
+import math
 from decimal import Decimal
 
 import cn2an
@@ -17,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfeval.rules import find_values
+from perfeval.rules.normalize import MAX_ABS_VALUE
 
 SMALL = "零一二三四五六七八九"
 FINANCIAL = "零壹贰叁肆伍陆柒捌玖"
@@ -131,3 +134,22 @@ def test_the_oracle_writes_chinese_numerals_as_reports_do() -> None:
     assert chinese(1_011_000) == "一百零一万一千"
     assert chinese(100_056, financial=True, short_ten=True) == "拾万零伍拾陆"
     assert chinese(300_000_005) == "三亿零五"
+
+
+NUMERIC_NOISE = st.one_of(
+    st.text(alphabet=st.sampled_from(list("0123456789.,万亿千百元%‰次分余多负-十一九\u200b\u00a0 \n")), max_size=60),
+    st.tuples(  # long digit runs before a unit: 9999…万元
+        st.text(alphabet=st.sampled_from(list("0123456789\u200b")), min_size=1, max_size=40),
+        st.sampled_from(["万元", "亿元", "元", "%", "‰", "次", "万人次", "分", "个百分点"]),
+    ).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NUMERIC_NOISE)
+def test_values_stay_sane(text: str) -> None:
+    """Any run of digits, multipliers and units gives finite values within bounds, or none."""
+    for v in find_values(text):
+        assert v.value is not None and abs(v.value) <= MAX_ABS_VALUE
+        assert math.isfinite(v.value)
+        json.dumps(v.value, allow_nan=False)
