@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from math import prod
 
 import cn2an
@@ -106,14 +106,20 @@ def _scale(multipliers: str) -> int:
 
 
 def _from_cn2an(numeral: str) -> Decimal | None:
-    if numeral[0] in "百佰千仟万亿":  # 百条, 千分之: one is left out
-        numeral = "一" + numeral
+    """cn2an's reading of a numeral, exactly: the whole part and each digit after 点 are read
+    apart, so that no float stands between the text and the value."""
+    whole, point, fraction = numeral.partition("点")
+    if whole[:1] in ("百", "佰", "千", "仟", "万", "亿"):  # 百条, 千分之: one is left out
+        whole = "一" + whole
     try:
-        value = cn2an.cn2an(numeral, "smart")
+        value = cn2an.cn2an(whole, "smart")
+        digits = "".join(str(cn2an.cn2an(c, "smart")) for c in fraction)
     except (ValueError, KeyError, IndexError):
         return None
-    # cn2an builds a decimal from its digits, so the shortest repr is the number it read
-    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    if point and not (fraction and len(digits) == len(fraction)):
+        return None
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)  # 3.5万4000: a float
+    return number + Decimal(f"0.{digits}") if point else number
 
 
 def parse_numeral(numeral: str) -> Decimal | None:
@@ -126,14 +132,11 @@ def parse_numeral(numeral: str) -> Decimal | None:
     """
     if not numeral or re.match(r"0\d", numeral):
         return None
-    try:
-        if _ARABIC.fullmatch(numeral):
-            return Decimal(numeral.replace(",", "").rstrip(".") or "0")
-        m = _ARABIC_SCALED.fullmatch(numeral)
-        if m:
-            return Decimal(m.group("head").replace(",", "").rstrip(".")) * _scale(m.group("scale"))
-    except InvalidOperation:
-        return None
+    if _ARABIC.fullmatch(numeral):
+        return Decimal(numeral.replace(",", "").rstrip("."))
+    m = _ARABIC_SCALED.fullmatch(numeral)
+    if m:
+        return Decimal(m.group("head").replace(",", "").rstrip(".")) * _scale(m.group("scale"))
     if any(c.isdigit() for c in numeral):
         return _from_cn2an(numeral) if re.fullmatch(r"[\d.零千百万亿]+", numeral) else None
     if _CHINESE_DIGIT_RUN.fullmatch(numeral):
