@@ -168,6 +168,8 @@ def _record(obj: dict[str, Any]) -> Record:
         source=str(obj.get("source", "model")),
         confidence=float(obj.get("confidence", 1.0)),
         page=obj.get("page"),
+        role=obj.get("role"),
+        direction=obj.get("direction"),
     )
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from perfeval.readers import SourceText, read
 from perfeval.rules import ValueMatch, normalize
 from perfeval.rules.linker import CompactText, link_values
-from perfeval.rules.normalize import money_unit, qualifiers_around, same_length_view
+from perfeval.rules.normalize import direction_before, money_unit, qualifiers_around, same_length_view
 from perfeval.rules.roles import role_of_indicator
 from perfeval.rules.values import is_name_or_ordinal
 from perfeval.spans import SpanSet
@@ -45,6 +45,7 @@ class _Value:
     qualifier: str | None
     indicator: tuple[int, int] | None = None
     role: str | None = None
+    direction: str | None = None
 
 
 TABLE_LINK_CONFIDENCE = 0.8  # a table cell's row or column header
@@ -121,7 +122,7 @@ class Extractor:
     @staticmethod
     def _from_rules(text: str, v: ValueMatch) -> _Value:
         entity = Entity(v.label, v.start, v.end, text[v.start:v.end], source="rules", confidence=v.confidence)
-        return _Value(entity, v.value, v.unit, v.approximate, v.qualifier, v.indicator, v.role)
+        return _Value(entity, v.value, v.unit, v.approximate, v.qualifier, v.indicator, v.role, v.direction)
 
     def _from_model(self, text: str, rule_values: list[ValueMatch], skip, in_tables: SpanSet):
         """Model values and links merged with the rules'; the table stage owns table cells."""
@@ -169,13 +170,15 @@ class Extractor:
     @staticmethod
     def _normalised(text: str, view: str, ent: Entity, rival: ValueMatch | None) -> _Value:
         if rival is not None and (rival.label, rival.start, rival.end) == (ent.label, ent.start, ent.end):
-            return _Value(ent, rival.value, rival.unit, rival.approximate, rival.qualifier, rival.indicator, rival.role)
+            return _Value(ent, rival.value, rival.unit, rival.approximate, rival.qualifier, rival.indicator, rival.role,
+                          rival.direction)
         implied = rival.unit if rival is not None and rival.label == ent.label and ent.label == "COUNT" else None
         if ent.label == "MONEY" and rival is not None and rival.label == "MONEY":
             implied = money_unit(text[rival.start:rival.end])
         norm = normalize(ent.label, ent.text, implied_unit=implied)
         approx, qualifier = qualifiers_around(view, ent.start, ent.end)
-        return _Value(ent, norm.value, norm.unit, norm.approximate or approx, qualifier)
+        return _Value(ent, norm.value, norm.unit, norm.approximate or approx, qualifier,
+                      direction=direction_before(view, ent.start))
 
     def _assemble(
         self,
@@ -217,6 +220,7 @@ class Extractor:
                     source=v.entity.source,
                     confidence=v.entity.confidence,
                     role=v.role or role_of_indicator(v.entity.label, indicator.text if indicator else None),
+                    direction=v.direction,
                 )
             )
         return Document(text=text, entities=entities, relations=relations, records=records, name=name)

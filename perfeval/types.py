@@ -72,7 +72,8 @@ class Record:
     ``page`` (1-based) is set only for documents read from paged sources (PDF). ``role``
     says what a figure is: a table cell's column (``target``, ``actual``, ``weight``,
     ``score``, ``budget``, ``executed``, ``rate``), or what its sentence says (年度预算 ->
-    ``budget``, 实际开支 -> ``executed``); None where neither says.
+    ``budget``, 实际开支 -> ``executed``); None where neither says. ``direction``
+    is ``"decrease"`` / ``"increase"`` for a change figure (同比下降 3.2%: value 3.2), else None.
     """
 
     type: str
@@ -88,6 +89,7 @@ class Record:
     confidence: float = 1.0
     page: int | None = None
     role: str | None = None
+    direction: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -99,6 +101,7 @@ class Record:
             "unit": self.unit,
             "approximate": self.approximate,
             "qualifier": self.qualifier,
+            "direction": self.direction,
             "role": self.role,
             "indicator": self.indicator.to_dict() if self.indicator else None,
             "source": self.source,

@@ -42,6 +42,7 @@ def test_offset_invariant_on_every_shared_report(reports):
 def test_record_keys_follow_the_contract():
     (record,) = perfeval.extract("自评得分 98.1分", rules_only=True).records
     assert list(record.to_dict()) == [
-        "type", "text", "start", "end", "value", "unit", "approximate", "qualifier", "role", "indicator", "source",
+        "type", "text", "start", "end", "value", "unit", "approximate", "qualifier", "direction", "role", "indicator",
+        "source",
         "confidence",
     ]

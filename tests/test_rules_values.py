@@ -1,7 +1,10 @@
 """The value grammar: each rule's positive and negative cases (ANNOTATION.md section 2)."""
 
+import json
+
 import pytest
 
+import perfeval
 from perfeval.tables import find_values
 
 
@@ -111,8 +114,8 @@ def test_skip_spans_are_ignored():
     "text, expected",
     [
         ("预算执行率为97.\n8%。", [("PERCENT", "97.\n8%", 97.8)]),  # decimal part on the next line
-        ("开展督导2-3次", [("COUNT", "2-3次", 2)]),  # a range: one value, its lower bound
-        ("召开联席会议4至6次", [("COUNT", "4至6次", 4)]),
+        ("开展督导2-3次", [("COUNT", "2", 2), ("COUNT", "3次", 3)]),  # a range: two values
+        ("召开联席会议4至6次", [("COUNT", "4", 4), ("COUNT", "6次", 6)]),
         ("项目预算50万，实际支出48.6万。", [("MONEY", "50万", 500000), ("MONEY", "48.6万", 486000)]),
         ("投入资金1.2亿。", [("MONEY", "1.2亿", 120000000)]),
         ("派车6.8万车次", [("COUNT", "6.8万车次", 68000)]),
@@ -130,9 +133,10 @@ def test_values_found_beyond_the_shared_reports(text, expected):
     assert [(v.label, text[v.start:v.end], v.value) for v in find_values(text)] == expected
 
 
-def test_range_is_approximate():
-    (v,) = find_values("每年开展督导2-3次")
-    assert v.approximate
+def test_range_ends_are_exact_values_in_the_second_ends_unit():
+    low, high = find_values("每年补助10~20万元")
+    assert (low.value, low.unit, low.approximate) == (100_000, "元", False)
+    assert (high.value, high.unit, high.approximate) == (200_000, "元", False)
 
 
 @pytest.mark.parametrize(
@@ -154,3 +158,42 @@ def test_range_is_approximate():
 )
 def test_not_values_beyond_the_shared_reports(text):
     assert spans(text) == []
+
+
+def test_a_range_dash_is_not_a_sign():
+    text = "增幅20%-30%，差额为-35.6万元"
+    assert [(text[v.start:v.end], v.value) for v in find_values(text)] == [("20%", 20), ("30%", 30), ("-35.6万元", -356_000)]
+
+
+def test_a_direction_word_keeps_the_number_positive_and_says_so():
+    (down,) = find_values("较上年减少120万元")
+    (up,) = find_values("同比增长8.58%")
+    (level,) = find_values("执行率下降至80%")
+    assert (down.value, down.direction) == (1_200_000, "decrease")
+    assert (up.value, up.direction) == (8.58, "increase")
+    assert (level.value, level.direction) == (80, None)
+
+
+def test_absurd_numbers_give_no_value_and_no_infinity():
+    text = "资金" + "9" * 400 + "万元，另有25867048719552亿元"
+    assert find_values(text) == []
+    for record in perfeval.extract(text, rules_only=True).records:
+        json.dumps(record.to_dict(), allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    "text, span, value",
+    [
+        # each was found with a value off by a power of ten, or cut
+        ("项目资金三千五百万元", "三千五百万元", 35_000_000),
+        ("补助一万二千元", "一万二千元", 12_000),
+        ("拨付二十万零五千元", "二十万零五千元", 205_000),
+        ("投入一百零一万一千元", "一百零一万一千元", 1_011_000),
+        ("单价零点五元", "零点五元", 0.5),
+        ("预算一百二十三点四五万元", "一百二十三点四五万元", 1_234_500),
+        ("达到百分之五 十", "百分之五 十", 50),
+    ],
+)
+def test_chinese_numerals_are_read_whole(text, span, value):
+    (v,) = find_values(text)
+    assert (text[v.start:v.end], v.value) == (span, value)

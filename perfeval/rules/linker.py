@@ -16,8 +16,9 @@ For each value, in order:
 4. a count followed by its noun (走访 124 家民营企业, 12次常委会会议) links to that noun;
 5. otherwise the clause before the value, stripped of time words, the reporting body,
    filler verbs and trailing particles (全年累计实际开支 → 实际开支);
-6. a value with nothing but table separators after the previous value, or behind a
-   generic phrase (得分, 实际完成) in the previous value's sentence, shares its indicator;
+6. a value with nothing but table separators (or a range's dash: ``10-20%``) after the previous
+   value, or behind a generic phrase (得分, 实际完成) in the previous value's sentence, shares its
+   indicator;
 7. a value whose clause names nothing links to its numbered heading when the heading
    names a measure (``2.资金使用合规率。`` … 达100%).
 """
@@ -90,7 +91,8 @@ _LIST_GAP = re.compile(r"[、，,和及与]*")  # between two values of one 分�
 _GENERIC = re.compile(r"(?:得分?|实际完成值?|完成值|实际值|该指标值?)(?:为|是|达到|达)?")
 _SENTENCE_END = re.compile(r"[。；;!?！？]")
 _TARGET_SIGNS = set("≥≤><=＝")
-_ROW_GAP = re.compile(r"[|≥≤><=＝]*")  # between two values of one table row: they share the row's name
+# between two values of one table row, or the dash between a range's two ends: they share the name
+_ROW_GAP = re.compile(r"[|≥≤><=＝]*|[-~～〜至到–—]")
 
 
 @dataclass
