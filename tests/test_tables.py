@@ -340,3 +340,12 @@ def test_every_table_value_carries_its_column_role():
     assert [v.role for v in values[:4]] == ["target", "actual", "weight", "score"]
     budget = "项目资金（万元）|年初预算数|全年执行数|执行率\n年度资金总额|10|9|90%\n"
     assert [v.role for t in find_tables(budget) for v in table_values(budget, t)] == ["budget", "executed", "rate"]
+
+
+def test_an_amount_column_takes_the_unit_line_above_the_table():
+    text = "二、支出明细\n单位：元\n项目 | 金额\n办公费 | 3500\n差旅费 | 1,200.50\n合计 | 4700.5\n"
+    assert cells(text) == [
+        ("MONEY", "3500", 3500, None, "办公费"), ("MONEY", "1,200.50", 1200.5, None, "差旅费"),
+        ("MONEY", "4700.5", 4700.5, None, "合计"),
+    ]
+    assert cells(text.replace("单位：元\n", "")) == []  # no unit anywhere: the kind is not evident

@@ -29,6 +29,7 @@ class Role(Enum):
     SCORE = "score"  # 得分
     BUDGET = "budget"  # 年初预算数, 全年预算数, 调整后预算数
     EXECUTED = "executed"  # 全年执行数, 决算数
+    AMOUNT = "amount"  # 金额: the amounts of a table of items (支出明细)
     RATE = "rate"  # 执行率
     UNIT = "unit"  # 度量单位
     NATURE = "nature"  # 指标性质: ≥, =, 定性
@@ -38,9 +39,9 @@ class Role(Enum):
 
 #: The roles whose cells are figures; a table value's ``role`` is one of their values.
 VALUE_ROLES: frozenset[Role] = frozenset(
-    {Role.TARGET, Role.ACTUAL, Role.WEIGHT, Role.SCORE, Role.BUDGET, Role.EXECUTED, Role.RATE}
+    {Role.TARGET, Role.ACTUAL, Role.WEIGHT, Role.SCORE, Role.BUDGET, Role.EXECUTED, Role.RATE, Role.AMOUNT}
 )
-BUDGET_ROLES: frozenset[Role] = frozenset({Role.BUDGET, Role.EXECUTED, Role.RATE})
+BUDGET_ROLES: frozenset[Role] = frozenset({Role.BUDGET, Role.EXECUTED, Role.RATE, Role.AMOUNT})
 SHEET_ROLES: frozenset[Role] = frozenset({Role.TARGET, Role.ACTUAL, Role.WEIGHT, Role.SCORE})
 
 # Checked in order on the header text without whitespace: the first role that matches wins.
@@ -57,6 +58,7 @@ _ROLE_PATTERNS: tuple[tuple[Role, re.Pattern[str]], ...] = tuple(
         (Role.RATE, r"执行率|^完成率|资金到位率"),
         (Role.BUDGET, r"预.数|预算金额|年初预算|全年预算|调整后?预算|预算安排|批复数|计划投资"),
         (Role.EXECUTED, r"执行数|支出数|决算数|实际支出|到位数|执行金额|拨付数"),
+        (Role.AMOUNT, r"^金额(?:[（(].*)?$"),
         (Role.TARGET, r"指标值|目标值|预期目标|计划值|年度目标|预期值|指标要求"),
         (Role.ACTUAL, r"实际值|完成值|实际完成|完成情况|实际情况|实现值"),
         (Role.NAME, r"^[一二三四]?级指标|指标名称|^评价指标|^具体指标"),

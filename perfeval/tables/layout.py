@@ -60,7 +60,7 @@ HEADER_LOOKBACK = 3  # lines above a header keyword that may hold the header's f
 EMPTY_ROW_COST = 0.5  # a row with no cell in a value column
 LINE_MERGE_COST = 0.5  # two lines' tokens in one cell
 SPACE_MERGE_COST = 1.0  # two tokens that a space separates on one line, in one cell
-_HEADER_KEYS = re.compile(r"指\s*标\s*值|完\s*成\s*值|实\s*际\s*值|分\s*值|得\s*分|预\s*算\s*数|执\s*行\s*数|执\s*行\s*率|级\s*指\s*标")
+_HEADER_KEYS = re.compile(r"金\s*额|指\s*标\s*值|完\s*成\s*值|实\s*际\s*值|分\s*值|得\s*分|预\s*算\s*数|执\s*行\s*数|执\s*行\s*率|级\s*指\s*标")
 
 # How well a token kind fits a column role (missing pairs: -4).
 _TEXT_VALUE = {"measure": 2.0, "percent": 2.0, "number": 1.6, "numtext": 1.4, "name": 0.6, "text": 0.5, "dash": 0.8,
@@ -75,6 +75,7 @@ _FIT: dict[Role, dict[str, float]] = {
     Role.SCORE: {"number": 3.0, "dash": 0.8},
     Role.BUDGET: {"number": 3.0, "dash": 1.0},
     Role.EXECUTED: {"number": 3.0, "dash": 1.0},
+    Role.AMOUNT: {"number": 3.0, "dash": 1.0},
     Role.RATE: {"percent": 3.0, "number": 1.5, "dash": 1.0},
     Role.UNIT: {"unit": 3.0, "dash": 0.5, "name": 0.2},
     Role.NATURE: {"nature": 3.0, "dash": 0.5},
@@ -291,9 +292,10 @@ def _header_at(tokens: list[Token], i: int) -> _Header | None:
     roles = {c.role for c in columns}
     sheet = Role.NAME in roles and bool(roles & SHEET_ROLES)
     budget = len(roles & BUDGET_ROLES) >= 2
-    if not (sheet or budget) or len(columns) < 3:
+    items = Role.AMOUNT in roles and columns[0].role is Role.OTHER and run[0].piped  # 项目 | 金额
+    if not (sheet or budget or items) or (len(columns) < 3 and not items):
         return None
-    if budget and not sheet and columns[0].role is Role.OTHER:
+    if (budget or items) and not sheet and columns[0].role is Role.OTHER:
         columns[0].role = Role.LABEL  # 项目 / 资金情况 heading the funding-source rows
     if sheet and columns[0].role is Role.OTHER and _SECTION_WEIGHT.search(columns[0].header[0].text):
         columns[0].role = Role.OTHER  # 年度绩效目标1（80分）: a label over the sheet, no cells below
@@ -575,7 +577,7 @@ class _Aligner:
                 fit = 0.5  # 理率: the tail of a wrapped name more likely than a name
         if role in (Role.WEIGHT, Role.SCORE) and part.kind == "number" and part.value is not None and part.value > 100:
             fit = 0.5
-        if role in (Role.BUDGET, Role.EXECUTED) and part.kind == "measure":
+        if role in (Role.BUDGET, Role.EXECUTED, Role.AMOUNT) and part.kind == "measure":
             fit = 3.0 if part.unit in _MONEY_UNITS else -1.0
         if role in (Role.WEIGHT, Role.SCORE) and part.kind == "measure" and part.unit == "分":
             fit = 2.0

@@ -22,7 +22,8 @@ ANNOTATION.md section 2 ("Tables") and section 7, cell by cell:
 - **Figures in text cells** (a scoring rule ``每低于5%扣2分``, ``100%覆盖``, a name
   ``…——一户年最高5300元``) are the prose grammar's values, linked to the row's indicator.
 - **Role.** Every cell value carries its column's role (``target``, ``actual``, ``weight``,
-  ``score``, ``budget``, ``executed``, ``rate``); figures in names and rules carry none.
+  ``score``, ``budget``, ``executed``, ``rate``; ``amount`` for the 金额 column of a table of
+  items), section weights ``weight``; figures in names and rules carry none.
 - **Qualifier.** ``≥90%`` keeps ``≥`` outside the span; a ``指标性质`` cell gives the
   target's; a ``≥`` that the source garbled into a ``2`` (``290%`` in a satisfaction row
   whose actual is ``100%``) is read as ``≥`` with the ``2`` left outside (section 7).
@@ -281,14 +282,22 @@ def _row_values(text: str, table: Table, row: Row, context: _RowContext) -> list
             continue
         if column.role not in VALUE_ROLES:
             continue
-        if by_column:
+        if by_column and column.role is not Role.AMOUNT:
             link = column.name
+        elif column.role is Role.AMOUNT:
+            link = _row_name(label) if label is not None else None  # 办公费 | 3500: the item the row names
         else:
             link = _weighed_name(table, k, context) or context.indicator
         value = _cell_value(text, cell, table, k, context, link)
         if value is not None:
             values.append(value)
     return values
+
+
+def _row_name(label: Cell) -> Span:
+    """A row label without a leading ``其中：`` or list number."""
+    m = _LEADING.match(label.text)
+    return (label.start + (m.end() if m else 0), label.end)
 
 
 def _weighed_name(table: Table, k: int, context: _RowContext) -> Span | None:
@@ -377,7 +386,7 @@ def _implied(table: Table, k: int, context: _RowContext) -> tuple[str, str] | No
     if column.role in (Role.WEIGHT, Role.SCORE):
         return "SCORE", "分"
     unit = column.unit or context.unit
-    if unit is None and column.role in (Role.BUDGET, Role.EXECUTED):
+    if unit is None and column.role in (Role.BUDGET, Role.EXECUTED, Role.AMOUNT):
         unit = table.unit
     if unit is None and column.role is Role.RATE:
         unit = "%"
