@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,10 @@ def test_sections_replace_their_own_markers_only(tmp_path: Path, monkeypatch: py
     assert text.count("<!-- cv:start -->") == 1 and text.count("<!-- written-cv:start -->") == 1
     assert "cmd written" in text and text.count("cmd cv") == 1
     assert text.index("## Cross-validation") < text.index("## Held-out written passages")
+
+
+def test_dev_set_benchmark_says_so_when_the_dev_set_is_absent(tmp_path):
+    script = ROOT / "benchmarks" / "dev_set.py"
+    result = subprocess.run([sys.executable, str(script), "--gold", str(tmp_path / "absent")], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0 and "nothing to measure" in result.stdout
