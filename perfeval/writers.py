@@ -42,6 +42,9 @@ TEXT_FORMATS = ("jsonl", "json", "csv")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PARTIAL_SUFFIX = ".part"
 _PARTIAL = re.compile(r"\.perfeval-(\d+)-[^.]+\.part$")
+_OOXML_ESCAPE_START = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+# characters JSON leaves raw that Python's str.splitlines() (and some JSONL readers) break lines at
+_LINE_BREAKING = re.compile("[\x85\u2028\u2029]")
 
 
 class OutputError(Exception):
@@ -182,12 +185,18 @@ def spreadsheet_safe(value: Any) -> Any:
 # ------------------------------------------------------------------ formats
 
 
+def _json(obj: Any, indent: int | None = None) -> str:
+    """JSON with CJK as it is, and with the characters that some readers take as line breaks escaped."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return _LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def render(rows: Sequence[Mapping[str, Any]], fmt: str) -> str:
     """Text formats (jsonl, json, csv) as a string."""
     if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        return "".join(_json(r) + "\n" for r in rows)
     if fmt == "json":
-        return json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n"
+        return _json(list(rows), indent=2) + "\n"
     if fmt == "csv":
         flat_rows = flat(rows)
         buffer = io.StringIO()
@@ -242,19 +251,26 @@ def arrow_table(rows: Sequence[Mapping[str, Any]]) -> Any:
     return pa.table({c: _arrow_column([_cell(r.get(c)) for r in flat_rows]) for c in columns})
 
 
+def _xlsx_text(text: str) -> str:
+    """``text`` with OOXML's ``_xHHHH_`` escapes, which Excel reads back as the characters:
+    for the control characters XML cannot hold, and for a ``_`` that starts such a sequence."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = _OOXML_ESCAPE_START.sub("_x005F_", text)
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
     """A write-only cell: formula-like text stays text, characters XML cannot hold are escaped."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.utils.escape import escape
 
     value = _cell(value)
     if isinstance(value, float) and not math.isfinite(value):
         value = str(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
         value = float(value)
-    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-        value = escape(value)  # _x000C_: the escape Excel reads back as the character
+    if isinstance(value, str):
+        value = _xlsx_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with

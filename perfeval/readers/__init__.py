@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -148,14 +147,21 @@ def collect_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
 def document_names(inputs: list[str]) -> list[str]:
     """A document name per input, unique within the batch: the file's stem (``good``); where
     two inputs share it, their file names (``good.pdf``, ``good.docx``); where those clash
-    too, the paths as given. Standard input (``-``) is ``stdin``."""
+    too, the paths as given. Standard input (``-``) is ``stdin``. Where a stem meets another
+    input's file name (``good.pdf.txt`` and ``a/good.pdf``), the stem stays."""
     options = [("stdin", "<stdin>", "<stdin>") if item == STDIN else (Path(item).stem, Path(item).name, item) for item in inputs]
     level = [0] * len(inputs)
     while True:
         names = [option[k] for option, k in zip(options, level)]
-        counts = Counter(names)
-        clashing = [i for i, name in enumerate(names) if counts[name] > 1 and level[i] < 2]
-        if not clashing:
+        groups: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            groups.setdefault(name, []).append(i)
+        moved = False
+        for members in (m for m in groups.values() if len(m) > 1):
+            top = max(level[i] for i in members)
+            movable = [i for i in members if level[i] == top and top < 2] or [i for i in members if level[i] < 2]
+            for i in movable:
+                level[i] += 1
+                moved = True
+        if not moved:
             return names
-        for i in clashing:
-            level[i] += 1
