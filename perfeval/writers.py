@@ -1,7 +1,7 @@
 """Tables on disk: JSONL / JSON / CSV / XLSX / Parquet, written so that nothing is destroyed.
 
-Rows are flat dicts with any keys: records (the fields of ``docs/records.md`` plus ``doc`` and
-``file``), report summaries, check findings. For the tabular formats (csv, xlsx, parquet) a
+Rows are flat dicts with any keys: records (the fields of ``docs/ANNOTATION.md`` section 5,
+plus ``doc`` and ``file``), report summaries, check findings. For the tabular formats a
 dict value such as a record's ``indicator`` is spread into ``indicator_text`` /
 ``indicator_start`` / ``indicator_end``, and a list value becomes its JSON text.
 
