@@ -210,6 +210,17 @@ def test_a_killed_worker_loses_only_its_file(tmp_path: Path, monkeypatch: pytest
     assert one_error_line(result).startswith(f"error: {tmp_path / 'oom.txt'}: the worker process died while extracting it")
 
 
+def test_a_model_that_cannot_be_loaded_in_the_workers_is_one_line(tmp_path: Path, report: Path) -> None:
+    second = tmp_path / "second.txt"
+    second.write_text(SAMPLE, encoding="utf-8")
+    result = perfeval("extract", report, second, "--model", tmp_path / "nowhere", "-j", "2", "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 2
+    assert one_error_line(result) == (
+        f"error: model directory {tmp_path / 'nowhere'} does not exist; pass a directory written by `perfeval train` or save_pretrained"
+    )
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_a_value_beyond_int64_does_not_lose_the_parquet_batch(tmp_path: Path) -> None:
     import pandas as pd
 

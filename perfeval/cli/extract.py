@@ -71,8 +71,10 @@ def _init_worker(model: Optional[str], rules_only: bool, torch_threads: Optional
 
 def _init_pool_worker(model: Optional[str], rules_only: bool) -> None:
     """:func:`_init_worker` in a pool: a model that cannot be loaded is raised by each job
-    (an initializer that raises would only break the pool, hiding the reason)."""
-    global _LOAD_ERROR
+    (an initializer that raises would only break the pool, hiding the reason). A forked worker
+    starts with its parent's extractor: it is dropped, so that a failed load never leaves it."""
+    global _EXTRACTOR, _LOAD_ERROR
+    _EXTRACTOR, _LOAD_ERROR = None, None
     try:
         _init_worker(model, rules_only, torch_threads=1)  # the processes already use the cores
     except Exception as err:
@@ -230,16 +232,12 @@ def extract_command(
     inputs, errors = collect_inputs(paths)
     if output is not None:
         ready_output(output, inputs)
-    documents: list[Document] = []
     try:
         outcomes = sorted(extract_batch(batch_jobs(inputs), model, rules_only, jobs, Console(stderr=True)), key=lambda o: o.job.index)
     except Exception as err:  # a model that cannot be loaded: one line, no traceback
         raise fail(str(err)) from None
-    for outcome in outcomes:
-        if outcome.document is not None:
-            documents.append(outcome.document)
-        else:
-            errors.append(outcome.error or f"{outcome.job.path}: failed")
+    documents = [o.document for o in outcomes if o.document is not None]
+    errors += [o.error for o in outcomes if o.error is not None]
     rows = [row for doc in documents for row in record_rows(doc)]
     if output is not None:
         try:

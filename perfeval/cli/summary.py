@@ -75,8 +75,8 @@ def summary_command(
     for outcome in extract_documents(inputs, model, rules_only):
         if outcome.document is not None:
             rows.append(summarize(outcome.document).to_row())
-        else:
-            errors.append(outcome.error or f"{outcome.job.path}: failed")
+        if outcome.error is not None:
+            errors.append(outcome.error)
     if output is not None:
         try:
             write_rows(rows, output, sheet="summary")
