@@ -17,17 +17,23 @@ Label Studio's Text tag counts offsets in code points (as Python does), so its `
 from __future__ import annotations
 
 import json
+import reprlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from perfeval.data.doccano import annotation_files, doc_from_doccano, doc_to_doccano
+from perfeval.readers import ReadError, document_names
 from perfeval.types import INDICATOR, LABELS, VALUE_LABELS, VALUE_OF, Document
+from perfeval.writers import atomic_path
 
 Tool = Literal["labelstudio", "doccano"]
 NOT_UTF8 = "not UTF-8 text; save the file as UTF-8"
+TOO_DEEP = "JSON nested too deeply to be an annotation; check what wrote this file"
+_SHORT = reprlib.Repr()  # bad values in messages: short, never deep
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 60, 60
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     seen: dict[str, str] = field(default_factory=dict)
+    skipped: list[Problem] = field(default_factory=list)  # left out, with the reason (not an error)
 
     def add(self, where: str, obj: Any) -> None:
         """Check one doccano object found at ``where`` and keep its document if it is sound."""
@@ -71,17 +78,30 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_id(value: Any) -> bool:
+    """Ids are strings or integers (doccano's are integers, Label Studio's strings)."""
+    return isinstance(value, str) or _is_int(value)
+
+
 def _has_span(ent: Any) -> bool:
-    return isinstance(ent, dict) and "id" in ent and _is_int(ent.get("start_offset")) and _is_int(ent.get("end_offset"))
+    return isinstance(ent, dict) and _is_id(ent.get("id")) and _is_int(ent.get("start_offset")) and _is_int(ent.get("end_offset"))
+
+
+def _short(value: Any) -> Any:
+    """``value`` as it is for a string or an integer; a short repr of anything else."""
+    return value if isinstance(value, (str, int)) else _SHORT.repr(value)
 
 
 def _describe(ent: dict[str, Any]) -> str:
-    return f"entity {ent.get('id')} ({ent.get('label')} {ent.get('start_offset')}-{ent.get('end_offset')})"
+    ident, label, start, end = (_short(ent.get(key)) for key in ("id", "label", "start_offset", "end_offset"))
+    return f"entity {ident} ({label} {start}-{end})"
 
 
 def _check_entity(ent: Any, text: str) -> list[str]:
     if not isinstance(ent, dict) or "id" not in ent:
-        return [f"entity without an id: {ent!r}"]
+        return [f"entity without an id: {_SHORT.repr(ent)}"]
+    if not _is_id(ent["id"]):
+        return [f"entity id {_SHORT.repr(ent['id'])} must be a string or an integer"]
     if not _has_span(ent):
         return [f"{_describe(ent)}: start_offset and end_offset must be integers"]
     start, end, label = ent["start_offset"], ent["end_offset"], ent.get("label")
@@ -120,15 +140,19 @@ def _check_relations(relations: list[Any], by_id: dict[Any, dict[str, Any]]) -> 
     links: dict[Any, list[Any]] = {}
     for rel in relations:
         if not isinstance(rel, dict) or "id" not in rel:
-            problems.append(f"relation without an id: {rel!r}")
+            problems.append(f"relation without an id: {_SHORT.repr(rel)}")
+            continue
+        if not _is_id(rel["id"]):
+            problems.append(f"relation id {_SHORT.repr(rel['id'])} must be a string or an integer")
             continue
         name = f"relation {rel['id']}"
         if rel.get("type") != VALUE_OF:
-            problems.append(f"{name}: unknown relation type {rel.get('type')!r} (known: {VALUE_OF})")
-        head, tail = by_id.get(rel.get("from_id")), by_id.get(rel.get("to_id"))
-        for key, ent in (("from_id", head), ("to_id", tail)):
+            problems.append(f"{name}: unknown relation type {_SHORT.repr(rel.get('type'))} (known: {VALUE_OF})")
+        ends = [rel.get(key) for key in ("from_id", "to_id")]
+        head, tail = (by_id.get(end) if _is_id(end) else None for end in ends)
+        for key, end, ent in zip(("from_id", "to_id"), ends, (head, tail)):
             if ent is None:
-                problems.append(f"{name}: {key} {rel.get(key)!r} names no entity")
+                problems.append(f"{name}: {key} {_SHORT.repr(end)} names no entity")
         if head is not None and head.get("label") not in VALUE_LABELS:
             problems.append(f"{name}: from {_describe(head)} is not a value")
         if tail is not None and tail.get("label") != INDICATOR:
@@ -149,6 +173,8 @@ def check_object(obj: Any) -> list[str]:
     text, entities, relations = obj.get("text"), obj.get("entities", []), obj.get("relations", [])
     if "id" not in obj:
         return ["document without an id"]
+    if not _is_id(obj["id"]):
+        return [f"document id {_SHORT.repr(obj['id'])} must be a string or an integer"]
     if not isinstance(text, str):
         return ["document without a text"]
     if not isinstance(entities, list) or not isinstance(relations, list):
@@ -157,7 +183,7 @@ def check_object(obj: Any) -> list[str]:
     sound = [e for e in entities if _has_span(e)]  # entities that later checks can read
     problems += _duplicate_ids(sound, "entity")
     problems += _overlaps(sound, len(text))
-    problems += _duplicate_ids([r for r in relations if isinstance(r, dict) and "id" in r], "relation")
+    problems += _duplicate_ids([r for r in relations if isinstance(r, dict) and _is_id(r.get("id"))], "relation")
     problems += _check_relations(relations, {e["id"]: e for e in sound})
     return problems
 
@@ -171,6 +197,8 @@ def _json_lines(lines: Iterable[str], source: str, result: CheckResult) -> Itera
             yield f"{source}:{number}", json.loads(line)
         except json.JSONDecodeError as err:
             result.problems.append(Problem(f"{source}:{number}", f"not JSON: {err.msg} (column {err.colno})"))
+        except RecursionError:
+            result.problems.append(Problem(f"{source}:{number}", TOO_DEEP))
 
 
 def check_lines(lines: Iterable[str], source: str, result: CheckResult | None = None) -> CheckResult:
@@ -261,41 +289,58 @@ def doccano_task(doc: Document) -> dict[str, Any]:
     return obj
 
 
-def export_tasks(reports: Iterable[str | Path], extractor: Extractor, tool: Tool, out: str | Path) -> list[Path]:
-    """Write pre-annotated tasks for ``tool`` to ``out``; return the files written.
+def export_tasks(
+    reports: Sequence[str | Path], extractor: Extractor, tool: Tool, out: str | Path
+) -> tuple[list[Path], list[str]]:
+    """Write pre-annotated tasks for ``tool`` to ``out``: ``(files written, one error line per
+    report that could not be read)``; a bad report is left out, the others are exported.
 
     Label Studio: ``out`` is a JSON list of tasks and ``label_config.xml`` goes next to it.
-    doccano: ``out`` is JSONL, one task per line.
+    doccano: ``out`` is JSONL, one task per line. Task names are unique within the export
+    (:func:`perfeval.readers.document_names`); files are written atomically, folders created.
     """
     out = Path(out)
-    docs = []
-    for path in reports:
-        doc = extractor.extract_file(path)
-        doc.name = doc.name or Path(path).stem
+    docs, errors = [], []
+    for path, name in zip(reports, document_names([str(r) for r in reports])):
+        try:
+            doc = extractor.extract_file(path)
+        except ReadError as err:
+            errors.append(str(err))
+            continue
+        doc.name = name
         docs.append(doc)
     if tool == "doccano":
         lines = [json.dumps(doccano_task(doc), ensure_ascii=False) for doc in docs]
-        out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        return [out]
-    out.write_text(json.dumps([labelstudio_task(doc) for doc in docs], ensure_ascii=False, indent=1), encoding="utf-8")
-    config = out.with_name("label_config.xml")
-    config.write_text(label_config(), encoding="utf-8")
-    return [out, config]
+        with atomic_path(out) as tmp:
+            tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        return [out], errors
+    with atomic_path(out) as tmp:
+        tmp.write_text(json.dumps([labelstudio_task(doc) for doc in docs], ensure_ascii=False, indent=1), encoding="utf-8")
+    config = label_config_path(out)
+    with atomic_path(config) as tmp:
+        tmp.write_text(label_config(), encoding="utf-8")
+    return [out, config], errors
+
+
+def label_config_path(tasks: Path) -> Path:
+    """Where :func:`export_tasks` writes Label Studio's labelling config: beside the tasks."""
+    return tasks.with_name("label_config.xml")
 
 
 # --- import from labelling tools ----------------------------------------------------------
 
 
-def _labelstudio_object(task: dict[str, Any]) -> dict[str, Any]:
-    """The doccano object of one Label Studio task's first annotation that was not cancelled.
+def _labelstudio_object(task: dict[str, Any]) -> dict[str, Any] | None:
+    """The doccano object of one Label Studio task's first annotation that was not cancelled,
+    or None for a task nobody annotated.
 
     Region ids stay as entity ids so that problems name what the annotator sees. A relation
     without a label is ``value_of``, the only relation there is; ``direction: "left"`` is
-    read from ``to_id`` to ``from_id``. Raises ``ValueError`` for a task without an annotation.
+    read from ``to_id`` to ``from_id``.
     """
     annotations = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
     if not annotations:
-        raise ValueError("task has no annotation; finish it in Label Studio or leave it out of the export")
+        return None
     entities, relations = [], []
     for item in annotations[0].get("result", []):
         if item.get("type") == "labels":
@@ -317,19 +362,22 @@ def _labelstudio_object(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def import_labelstudio(export: Any, source: str) -> CheckResult:
-    """Convert and check a Label Studio JSON export (a list of tasks)."""
+    """Convert and check a Label Studio JSON export (a list of tasks); tasks without an
+    annotation are left out and listed in ``skipped``."""
     result = CheckResult()
     if not isinstance(export, list):
         result.problems.append(Problem(source, "not a Label Studio JSON export (a list of tasks)"))
         return result
     for number, task in enumerate(export, 1):
-        where = f"{source}: task {number}" + (f" (id {task['id']})" if isinstance(task, dict) and "id" in task else "")
+        ident = task.get("id") if isinstance(task, dict) else None
+        where = f"{source}: task {number}" + (f" (id {_short(ident)})" if ident is not None else "")
         try:
             obj = _labelstudio_object(task)
-        except ValueError as err:
-            result.problems.append(Problem(where, str(err)))
         except (KeyError, TypeError, AttributeError) as err:
-            result.problems.append(Problem(where, f"not a Label Studio task ({type(err).__name__}: {err})"))
+            result.problems.append(Problem(where, f"not a Label Studio task ({type(err).__name__}: {str(err)[:120]})"))
+            continue
+        if obj is None:
+            result.skipped.append(Problem(where, "no annotation, left out; finish it in Label Studio to include it"))
         else:
             result.add(where, obj)
     return result
@@ -346,6 +394,8 @@ def import_doccano(lines: Iterable[str], source: str) -> CheckResult:
 def import_export(path: str | Path, tool: Tool) -> CheckResult:
     """Read a labelling tool's export file and convert it; see :func:`import_labelstudio`, :func:`import_doccano`."""
     path = Path(path)
+    if path.is_dir():
+        return CheckResult([Problem(str(path), "is a directory; pass the export file the tool wrote")])
     try:
         with open(path, encoding="utf-8") as f:
             if tool == "doccano":
@@ -355,4 +405,6 @@ def import_export(path: str | Path, tool: Tool) -> CheckResult:
         return CheckResult([Problem(str(path), NOT_UTF8)])
     except json.JSONDecodeError as err:
         return CheckResult([Problem(str(path), f"not JSON: {err.msg} (line {err.lineno}, column {err.colno})")])
+    except RecursionError:
+        return CheckResult([Problem(str(path), TOO_DEEP)])
     return import_labelstudio(export, str(path))

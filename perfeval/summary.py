@@ -7,7 +7,9 @@ indicator says (``年度预算`` / ``全年预算数``, ``实际开支`` / ``执
 ``执行率`` / ``完成预算``, ``自评得分`` / ``自评结果``), skipping the parts of a total
 (``基本支出预算数``, ``项目支出完成率``) and targets (``≥95%``). The grade is the one the
 report states (``评价等级为“优”``); where it states none, the grade of the score's band
-is given without a span (see :func:`grade_of`).
+is given without a span (see :func:`grade_of`). For a 项目支出 report the project's name is
+kept apart from the department: the ``项目名称：`` line where there is one, else the part of the
+title after the year (or after the department's name, which ends in 局 / 办公室 / 委员会 …).
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?")
 _KIND = re.compile(r"(部门整体支出|部门整体|整体支出|项目支出|项目)")
 _TITLE_TAIL = re.compile(r"(?:部门整体支出|部门整体|整体支出|项目支出)?\s*绩效(?:自评|评价)(?:报告)?$|自评报告$")
 _MARKUP = "#*　 \t\n"
+_PROJECT_LINE = re.compile(r"项目名称\s*[:：]\s*([^\n|，,。；;]+)")
+PROJECT_LINE_WINDOW = 3000  # the 项目名称 line is looked for in this many leading characters
+_ORGAN = re.compile(
+    r".*?(?:委员会|办公室|人民政府|街道办事处|管理委员会|局|厅|委|办|院|中心|所|站|馆|队|署|学校|医院)+"
+)
+# the unit of each figure, part of its column name in summary rows
+UNITS = {"total_budget": "yuan", "actual_expenditure": "yuan", "execution_rate": "percent", "score": "points"}
 
 _PARTS = r"基本支出|项目支出|项目预算|人员|公用|三公|其中|办公室项目|收入"
 _BUDGET = (r"全年预算|调整后预算", r"预算总数|年度预算|总预算|预算数|预算")
@@ -54,10 +63,12 @@ class Field:
 
 @dataclass
 class Summary:
-    """The headline facts of one report; money in 元, the rate in percent, the score in points."""
+    """The headline facts of one report; money in 元, the rate in percent, the score in points.
+    ``project`` is set for 项目支出 reports only."""
 
     name: str | None
     department: Field | None = None
+    project: Field | None = None
     year: Field | None = None
     kind: Field | None = None
     total_budget: Field | None = None
@@ -67,11 +78,13 @@ class Summary:
     grade: Field | None = None
 
     def to_row(self) -> dict[str, Any]:
-        """A flat row: ``<field>`` (the value) and ``<field>_start`` / ``_end`` / ``_text``."""
-        row: dict[str, Any] = {"name": self.name}
+        """A flat row: ``doc`` (the report's name), then per field ``<field>`` (the value; figures
+        carry their unit in the name: ``total_budget_yuan``, ``execution_rate_percent``,
+        ``score_points``) and ``<field>_start`` / ``_end`` / ``_text`` (its span)."""
+        row: dict[str, Any] = {"doc": self.name}
         for f in fields(self)[1:]:
             value: Field | None = getattr(self, f.name)
-            row[f.name] = value.value if value else None
+            row[f"{f.name}_{UNITS[f.name]}" if f.name in UNITS else f.name] = value.value if value else None
             row[f"{f.name}_start"] = value.start if value else None
             row[f"{f.name}_end"] = value.end if value else None
             row[f"{f.name}_text"] = value.text if value else None
@@ -85,9 +98,11 @@ def summarize(doc: Document) -> Summary:
     parts = _PARTS if kind is None or kind.value != "项目支出" else _PARTS.replace("项目支出|项目预算|", "")
     score = _score(doc.records)
     stated_grade = _grade(doc.text)
+    department, project = _department_and_project(doc.text, title, kind)
     return Summary(
         name=doc.name,
-        department=_department(doc.text, title),
+        department=department,
+        project=project,
         year=_year(doc.text, title),
         kind=kind,
         total_budget=_pick(doc.records, "MONEY", _BUDGET, parts),
@@ -133,19 +148,40 @@ def _kind(text: str, title: tuple[int, int] | None) -> Field | None:
     return _field(text, m.start(1), m.end(1), value)
 
 
-def _department(text: str, title: tuple[int, int] | None) -> Field | None:
-    """The title without its year and its ``部门整体支出绩效自评报告`` tail: the longest piece left."""
+def _department_and_project(text: str, title: tuple[int, int] | None, kind: Field | None) -> tuple[Field | None, Field | None]:
+    """The department, and for a 项目支出 report the project, from the title (see the module doc)."""
+    pieces = _title_pieces(text, title)
+    if kind is None or kind.value != "项目支出":
+        return _longest(text, pieces), None
+    before, after = pieces if len(pieces) == 2 else ((0, 0), pieces[0] if pieces else (0, 0))
+    department, project = before, after
+    if before[1] <= before[0]:  # no department before the year: split it off the front of the rest
+        organ = _ORGAN.match(text, after[0], after[1])
+        department, project = ((after[0], organ.end()), (organ.end(), after[1])) if organ else ((0, 0), after)
+    line = _PROJECT_LINE.search(text, 0, PROJECT_LINE_WINDOW)
+    if line:
+        project = _trim(text, line.start(1), line.end(1))
+    return _span_field(text, department), _span_field(text, _trim(text, *project))
+
+
+def _title_pieces(text: str, title: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """The title without its ``…绩效自评报告`` tail, cut at its year: one or two trimmed spans."""
     if title is None:
-        return None
+        return []
     start, end = title
     tail = _TITLE_TAIL.search(text, start, end)
     end = tail.start() if tail else end
-    cuts = [(start, end)]
     year = _YEAR.search(text, start, end)
-    if year:
-        cuts = [(start, year.start()), (year.end(), end)]
-    pieces = [_trim(text, s, e) for s, e in cuts]
-    s, e = max(pieces, key=lambda p: p[1] - p[0])
+    cuts = [(start, year.start()), (year.end(), end)] if year else [(start, end)]
+    return [_trim(text, s, e) for s, e in cuts]
+
+
+def _longest(text: str, pieces: list[tuple[int, int]]) -> Field | None:
+    return _span_field(text, max(pieces, key=lambda p: p[1] - p[0])) if pieces else None
+
+
+def _span_field(text: str, span: tuple[int, int]) -> Field | None:
+    s, e = span
     return _field(text, s, e, "".join(text[s:e].split())) if e > s else None
 
 

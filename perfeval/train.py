@@ -49,6 +49,12 @@ SCRATCH_ENCODER: dict[str, Any] = {
     "max_position_embeddings": 512,
     "dropout": 0.1,
 }
+# from-scratch encoder sizes by name (``perfeval train --encoder-size``): the default, and a
+# tiny one that trains in seconds, for trying the loop out
+ENCODER_SIZES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "tiny": {"hidden_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 128},
+}
 UNK_RATE, GAP_NOISE_RATE = 0.05, 0.03
 # share of gold links whose indicator is hidden from the candidates (target: no link), as
 # happens at prediction time when the tagger misses the indicator
@@ -75,6 +81,7 @@ def train(
     rule_dropout: float = 0.05,
     device: str = "cpu",
     progress: bool = True,
+    reproduce: str | None = None,
 ) -> Path:
     """Train on ``train_docs`` and save the model directory ``out_dir``; returns its path.
 
@@ -85,8 +92,11 @@ def train(
     other (generated) synthetic documents (all of them when there is nothing else).
     ``rule_dropout`` is the share of windows trained without rule features.
     With ``dev_docs`` the value and link F1 on them are printed after every
-    epoch and put in the model card.
+    epoch and put in the model card. ``reproduce`` is the model card's line on how to
+    train this model again (the command that did).
     """
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, not {epochs}: a model without training is not a model")
     _seed_everything(seed)
     tokenizer, net = _build(train_docs, base_model, encoder, use_rule_features)
     net.to(device)
@@ -122,7 +132,7 @@ def train(
         history.append(scores)
     bar.close()
     recipe = {"seed": seed, "epochs": epochs, "lr": lr, "batch_size": batch_size, "synthetic_ratio": synthetic_ratio, "rule_dropout": rule_dropout}
-    model.card = model_card(model, train_docs, recipe=recipe, history=history)
+    model.card = model_card(model, train_docs, recipe=recipe, history=history, reproduce=reproduce)
     return model.to("cpu").save_pretrained(out_dir)
 
 
@@ -261,7 +271,9 @@ def data_hash(docs: Sequence[Document]) -> str:
     return digest.hexdigest()
 
 
-def model_card(model: PerfevalModel, docs: Sequence[Document], *, recipe: dict[str, Any], history: list[dict[str, float]]) -> str:
+def model_card(
+    model: PerfevalModel, docs: Sequence[Document], *, recipe: dict[str, Any], history: list[dict[str, float]], reproduce: str | None = None
+) -> str:
     """The README.md of a trained model directory: what it is, what it was trained on and how."""
     synthetic = sum(1 for d in docs if d.meta.get("synthetic"))
     written = sum(1 for d in docs if d.meta.get("synthetic") and d.meta.get("origin") == WRITTEN)
@@ -294,7 +306,7 @@ def model_card(model: PerfevalModel, docs: Sequence[Document], *, recipe: dict[s
         "hand-written synthetic documents; characters never seen in training are `[UNK]`; other report",
         "kinds, provinces and table layouts are covered mainly through the synthetic data and the rule features.",
         "",
-        "Reproduce: `python training/train_default.py` (recipe in `training/default.json`).",
+        f"Reproduce: `{reproduce}`." if reproduce else "Reproduce: `perfeval.train.train` with the recipe above on the documents of that sha256.",
         "",
     ]
     if history and "value_f1" in history[-1]:

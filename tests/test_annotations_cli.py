@@ -134,12 +134,104 @@ def test_a_region_with_two_labels_is_reported(tmp_path: Path) -> None:
     assert "entity b (PERCENT+SCORE 6-11): unknown label 'PERCENT+SCORE'" in result.stdout
 
 
-def test_import_names_a_task_without_annotation(tmp_path: Path) -> None:
+def test_import_leaves_out_an_unannotated_task_with_a_warning(tmp_path: Path) -> None:
+    export = write_labelstudio_export(
+        tmp_path / "export.json", [region("a", 0, 4, "完成预算", "INDICATOR"), region("b", 6, 11, "90.6%", "PERCENT")]
+    )
+    tasks = json.loads(export.read_text(encoding="utf-8"))
+    tasks.append({"id": 3, "data": {"text": "13次"}, "annotations": []})
+    tasks.append({"id": 4, "data": {"text": "13次"}, "annotations": [{"was_cancelled": True, "result": []}]})
+    export.write_text(json.dumps(tasks), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = perfeval("annotations", "import", export, "--from", "labelstudio", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {export}: task 2 (id 3): no annotation, left out; finish it in Label Studio to include it",
+        f"warning: {export}: task 3 (id 4): no annotation, left out; finish it in Label Studio to include it",
+    ]
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["7"]
+
+
+def test_import_of_an_export_without_any_annotation_writes_nothing(tmp_path: Path) -> None:
     export = tmp_path / "export.json"
     export.write_text(json.dumps([{"id": 3, "data": {"text": "13次"}, "annotations": []}]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = perfeval("annotations", "import", export, "--from", "labelstudio", "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"error: {export}: no annotated document in the export; nothing written"
+    assert not out.exists()
+
+
+UNHASHABLE = [
+    ({"id": ["a"], "text": "13次", "entities": [], "relations": []}, "document id ['a'] must be a string or an integer"),
+    ({"id": "a", "text": "13次", "entities": [{"id": [1], "label": "COUNT", "start_offset": 0, "end_offset": 3}], "relations": []},
+     "entity id [1] must be a string or an integer"),
+    ({"id": "a", "text": "13次", "entities": [{"id": 1, "label": "COUNT", "start_offset": 0, "end_offset": 3}],
+      "relations": [{"id": {"x": 1}, "from_id": 1, "to_id": 2, "type": "value_of"}]},
+     "relation id {'x': 1} must be a string or an integer"),
+    ({"id": "a", "text": "13次", "entities": [{"id": 1, "label": "COUNT", "start_offset": 0, "end_offset": 3}],
+      "relations": [{"id": 1, "from_id": [1], "to_id": {"y": [2]}, "type": "value_of"}]},
+     "relation 1: from_id [1] names no entity"),
+]
+
+
+@pytest.mark.parametrize("obj, message", UNHASHABLE)
+def test_unhashable_ids_are_problems_not_tracebacks(obj: dict, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps(obj) + "\n", encoding="utf-8")
+    result = perfeval("annotations", "check", path)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"{path}:1: {message}" in result.stdout.splitlines()
+    imported = perfeval("annotations", "import", path, "--from", "doccano", "-o", tmp_path / "out.jsonl")
+    assert imported.exit_code == 1 and f"{path}:1: {message}" in imported.stdout.splitlines()
+
+
+def test_unhashable_region_id_in_a_label_studio_export(tmp_path: Path) -> None:
+    export = write_labelstudio_export(tmp_path / "export.json", [region(["a"], 0, 4, "完成预算", "INDICATOR")])  # type: ignore[arg-type]
     result = perfeval("annotations", "import", export, "--from", "labelstudio", "-o", tmp_path / "out.jsonl")
     assert result.exit_code == 1
-    assert "task 1 (id 3): task has no annotation" in result.stdout
+    assert result.stdout == f"{export}: task 1 (id 7): entity id ['a'] must be a string or an integer\n"
+
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize("line", [
+    "[" * DEEP + "]" * DEEP,
+    '{"id": "a", "text": "x", "entities": ' + "[" * DEEP + "]" * DEEP + "}",
+    '{"id": "a", "text": "x", "entities": [' + "[" * 900 + "]" * 900 + "]}",  # parses, but too deep to print whole
+])
+def test_deeply_nested_json_is_one_problem(line: str, tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    for args in (("check", path), ("import", path, "--from", "doccano", "-o", tmp_path / "out.jsonl")):
+        result = perfeval("annotations", *args)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        [problem] = result.stdout.splitlines()
+        assert problem.startswith(f"{path}:1: ") and len(problem) < 300
+
+
+def test_deeply_nested_label_studio_export(tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    export.write_text("[" * DEEP + "]" * DEEP, encoding="utf-8")
+    result = perfeval("annotations", "import", export, "--from", "labelstudio", "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 1
+    assert result.stdout == f"{export}: JSON nested too deeply to be an annotation; check what wrote this file\n"
+
+
+@pytest.mark.parametrize("tool", ["doccano", "labelstudio"])
+def test_import_of_a_directory_is_one_line(tool: str, tmp_path: Path) -> None:
+    result = perfeval("annotations", "import", tmp_path, "--from", tool, "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stdout == f"{tmp_path}: is a directory; pass the export file the tool wrote\n"
+
+
+def test_import_refuses_to_overwrite_its_export(tmp_path: Path) -> None:
+    export = tmp_path / "export.jsonl"
+    export.write_bytes((FIXTURES / "doccano_export.jsonl").read_bytes())
+    result = perfeval("annotations", "import", export, "--from", "doccano", "-o", export)
+    assert result.exit_code == 2 and "is one of the inputs" in result.stderr
+    assert export.read_bytes() == (FIXTURES / "doccano_export.jsonl").read_bytes()
 
 
 # --- export-tasks --------------------------------------------------------------------------
@@ -239,8 +331,49 @@ def test_a_model_that_cannot_be_loaded_is_one_line(report: Path, tmp_path: Path,
     assert result.stderr == "error: model directory nowhere does not exist\n"
 
 
-def test_import_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+def test_import_creates_a_missing_folder(tmp_path: Path) -> None:
     out = tmp_path / "missing" / "out.jsonl"
     result = perfeval("annotations", "import", FIXTURES / "doccano_export.jsonl", "--from", "doccano", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert len(read_doccano(out)) == 2
+
+
+def test_import_into_a_folder_under_a_file_is_one_line_before_reading(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    out = blocker / "out.jsonl"
+    result = perfeval("annotations", "import", FIXTURES / "doccano_export.jsonl", "--from", "doccano", "-o", out)
     assert result.exit_code == 2
-    assert result.stderr == f"error: {out}: cannot write (No such file or directory); check that its folder exists and is writable\n"
+    assert result.stderr == f"error: {out}: cannot create its folder because {blocker} is a file; choose another output path\n"
+
+
+@pytest.mark.parametrize("tool, name", [("labelstudio", "tasks.json"), ("doccano", "tasks.jsonl")])
+def test_export_tasks_creates_the_folder(report: Path, tmp_path: Path, tool: str, name: str) -> None:
+    out = tmp_path / "new" / "dir" / name
+    result = perfeval("annotations", "export-tasks", report, "--to", tool, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.exists() and (tool == "doccano" or (out.parent / "label_config.xml").exists())
+
+
+def test_export_tasks_checks_the_output_before_extracting(report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_extraction(model: str | None, rules_only: bool) -> FakeExtractor:
+        raise AssertionError("extraction started before the output was checked")
+
+    monkeypatch.setattr(annotations_cli, "load_extractor", no_extraction)
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    result = perfeval("annotations", "export-tasks", report, "--to", "doccano", "-o", tmp_path / "file" / "t.jsonl")
+    assert result.exit_code == 2 and "is a file" in result.stderr
+
+
+def test_export_tasks_keeps_going_past_a_bad_report_and_names_tasks_uniquely(tmp_path: Path) -> None:
+    report, twin = tmp_path / "seed.txt", tmp_path / "a" / "seed.txt"
+    twin.parent.mkdir()
+    for path in (report, twin):
+        path.write_text("2023年年度预算 2054.25 万元。", encoding="utf-8")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    out = tmp_path / "tasks.jsonl"
+    result = perfeval("annotations", "export-tasks", report, twin, empty, "--to", "doccano", "-o", out, "--rules-only")
+    assert result.exit_code == 1 and "empty.pdf" in result.stderr
+    names = [json.loads(line)["name"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert names == [str(report), str(twin)]  # same stem, same file name: the paths tell them apart

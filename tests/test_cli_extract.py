@@ -41,9 +41,55 @@ def test_jsonl_rows_have_contract_keys_and_doc(report):
 
 
 def test_table_format_is_readable(report):
-    result = run("extract", str(report), "--rules-only")
+    result = run("extract", str(report), "--rules-only", "-f", "table")
     assert result.exit_code == 0
-    assert "年度预算" in result.stdout and "MONEY" in result.stdout
+    assert "年度预算" in result.stdout and "MONEY" in result.stdout and "┃" in result.stdout
+
+
+def test_a_pipe_gets_jsonl_unless_a_format_is_asked_for(report):
+    result = run("extract", str(report), "--rules-only")  # the runner's stdout is not a terminal
+    assert result.exit_code == 0
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["2054.25 万元", "90.6%", "13次"]
+
+
+def test_a_terminal_gets_a_table(report):
+    script = (
+        "import os, pty, sys\n"
+        "pid, fd = pty.fork()\n"
+        "if pid == 0:\n"
+        "    os.execv(sys.executable, [sys.executable, '-m', 'perfeval', 'extract', sys.argv[1], '--rules-only'])\n"
+        "out = b''\n"
+        "while True:\n"
+        "    try:\n"
+        "        chunk = os.read(fd, 4096)\n"
+        "    except OSError:\n"
+        "        break\n"
+        "    if not chunk:\n"
+        "        break\n"
+        "    out += chunk\n"
+        "sys.stdout.write(out.decode('utf-8', 'replace'))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(report)], capture_output=True, text=True, timeout=120)
+    assert "┃" in proc.stdout and "年度预算" in proc.stdout and '"type"' not in proc.stdout
+
+
+def test_when_every_input_fails_only_the_errors_are_printed(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    result = run("extract", str(bad), str(tmp_path / "nope.txt"), "--rules-only", "-f", "table")
+    assert result.exit_code == 1
+    assert result.stdout == ""  # no empty table
+    assert "2 input(s) failed" in result.stderr and "bad.txt: file is empty" in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["extract"], ["render"], ["summary"], ["check"], ["train"], ["evaluate"],
+                                     ["annotations", "export-tasks"], ["annotations", "import"]])
+def test_help_shows_flags_without_a_value(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout
+    flags = [line.split("  ")[0] for line in result.stdout.splitlines() if line.strip().startswith(("--help", "--rules-only", "--version"))]
+    assert flags and all("<" not in flag for flag in flags)  # the option column names no value
 
 
 def test_stdin(report):

@@ -37,3 +37,34 @@ def test_notebook_runs() -> None:
     if any(font.exists() for font in CJK_FONTS):
         assert "CJK font: None" not in printed and "CJK font: " in printed
         assert "missing from font" not in printed  # matplotlib's warning for glyphs it cannot draw
+
+
+def test_notebook_imports_only_what_perfeval_and_its_notebook_extra_install() -> None:
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions, requires
+
+    from packaging.requirements import Requirement
+
+    def normal(name: str) -> str:
+        return name.lower().replace("_", "-")
+
+    installs = set()
+    for line in requires("perfeval") or []:
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate({"extra": "notebook"}):
+            installs.add(normal(requirement.name))
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    modules = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Import):
+                    modules |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    modules.add(node.module.split(".")[0])
+    third_party = modules - set(sys.stdlib_module_names) - {"perfeval"}
+    assert "matplotlib" in third_party
+    distributions = packages_distributions()
+    missing = {m for m in third_party if not any(normal(d) in installs for d in distributions.get(m, [m]))}
+    assert not missing, f"the notebook imports {sorted(missing)}: add them to the notebook extra in pyproject.toml"

@@ -102,9 +102,10 @@ def test_every_entity_is_one_mark_with_its_label() -> None:
 
 def test_value_title_shows_normalised_value_and_indicator() -> None:
     marks = {m["id"]: m for m in _parse(render_html(_document())).marks}
-    assert marks["pe-e1"]["title"] == "MONEY · 20542500 元 · → 年度预算 · rules 1.00"
+    assert marks["pe-e1"]["title"] == "MONEY · 2,054.25 万元 · → 年度预算 · rules 1.00"
     assert marks["pe-e1"]["data-normalized"] == "20542500" and marks["pe-e1"]["data-indicator"] == "pe-e0"
-    assert (marks["pe-e5"]["title"] or "").startswith("PERCENT · 90.6 % · ")
+    assert (marks["pe-e5"]["title"] or "").startswith("PERCENT · 90.6% · ")
+    assert (marks["pe-e7"]["title"] or "").startswith("COUNT · 13 次 · ")
     assert marks["pe-e0"]["title"] == "INDICATOR ← 2054.25 万元"
 
 
@@ -115,7 +116,7 @@ def test_title_and_attributes_are_escaped() -> None:
     page = render_html(document)
     assert "<title>seed &lt;000&gt; &amp; co</title>" in page
     assert "<x>" not in page
-    assert 'title="MONEY · 20542500 元 · → &quot;&gt;&lt;x&gt; · rules 1.00"' in page
+    assert 'title="MONEY · 2,054.25 万元 · → &quot;&gt;&lt;x&gt; · rules 1.00"' in page
 
 
 def test_page_is_self_contained() -> None:
@@ -128,8 +129,9 @@ def test_page_is_self_contained() -> None:
 def test_links_and_records_are_listed() -> None:
     page = render_html(_document())
     assert page.count('<li data-value="pe-e') == 4
-    assert page.count("<tr><td") == 4
-    assert '<td data-sort="20542500" class="pe-num">20542500</td>' in page
+    assert page.count('<tr data-label="') == 4
+    assert '<tr data-label="MONEY" data-target="pe-e1">' in page  # a click on the row goes to its value
+    assert '<td data-sort="20542500" class="pe-num">2,054.25 万元</td>' in page  # shown as read, sorted by value
 
 
 def test_overlapping_entities_are_counted_not_nested() -> None:
@@ -144,6 +146,41 @@ def test_overlapping_entities_are_counted_not_nested() -> None:
 def test_empty_document_renders() -> None:
     page = render_html(Document("没有数字。\n"))
     assert "".join(_parse(page).text) == "没有数字。\n" and "(no links)" in page
+
+
+@pytest.mark.parametrize("record, shown", [
+    (Record("MONEY", "1.26亿元", 0, 6, 126_000_000, "元"), "1.26 亿元 (12,600 万元)"),
+    (Record("MONEY", "9175.28亿元", 0, 9, 917528000000.0001, "元"), "9,175.28 亿元 (91,752,800 万元)"),
+    (Record("MONEY", "583元", 0, 4, 583, "元"), "583 元"),
+    (Record("MONEY", "-198.68万元", 0, 9, -1_986_800, "元"), "-198.68 万元"),
+    (Record("PERCENT", "2.64个百分点", 0, 8, 2.64, "百分点"), "2.64 百分点"),
+    (Record("COUNT", "1634人次", 0, 6, 1634, "人次"), "1,634 人次"),
+    (Record("SCORE", "98.1分", 0, 5, 98.1, "分"), "98.1 分"),
+    (Record("PERCENT", "x", 0, 1, 0.1 + 0.2, "%"), "0.3%"),
+    (Record("MONEY", "x", 0, 1, None, "元"), ""),
+])
+def test_values_are_shown_as_people_read_them(record: Record, shown: str) -> None:
+    from perfeval.render import readable_value
+
+    assert readable_value(record) == shown
+
+
+FINDINGS = [
+    {"check": "execution_rate", "severity": "info", "message": "完成预算 90.6%: 1860.77 / 2054.25 = 90.58%",
+     "spans": [[TEXT.index("90.6%"), TEXT.index("90.6%") + 5, "90.6%"], [TEXT.index("2054.25"), TEXT.index("2054.25") + 10, "2054.25 万元"]]},
+    {"check": "new_audit", "severity": "warning", "message": '<img src=x onerror="window.pwned=1">', "spans": [[0, 4, "2023"]],
+     "extra": {"a": 1}},
+]
+
+
+def test_findings_are_a_table_whose_spans_link_into_the_text() -> None:
+    page = render_html(_document(), findings=FINDINGS)
+    assert '<th scope="col">check</th><th scope="col">severity</th><th scope="col">message</th><th scope="col">spans</th><th scope="col">extra</th>' in page
+    assert '<a href="#pe-e5" data-target="pe-e5">90.6% <small>' in page and '<tr class="pe-sev-warning">' in page
+    assert "2023 <small>0-4</small>" in page  # a span no mark has: shown, not linked
+    assert "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;" in page and "<img" not in page
+    assert "2 findings (1 info, 1 warning)" in page
+    assert "(no findings)" in render_html(_document())
 
 
 REPORT = Path(__file__).parents[1] / "examples" / "000_e314fb277ec6a483.txt"
@@ -165,6 +202,9 @@ def test_render_command_writes_the_page_of_a_report(tmp_path: Path) -> None:
         (e.label, f"pe-e{i}") for i, e in enumerate(document.entities)
     ]
     assert f"wrote {out}: {len(document.records)} values" in result.output
+    from perfeval.checks import check
+
+    assert len(check(document)) > 0 and out.read_text(encoding="utf-8").count('<tr class="pe-sev-') == len(check(document))
 
 
 def test_render_command_reports_a_missing_file(tmp_path: Path) -> None:
@@ -227,14 +267,31 @@ def _column(driver: Any, index: int) -> list[str]:
     return [row.find_elements(By.TAG_NAME, "td")[index].text for row in driver.find_elements(By.CSS_SELECTOR, "#records tbody tr")]
 
 
+def _visible_in(browser: Any, element: Any, box_id: str = "text") -> bool:
+    """Whether ``element`` lies inside the visible part of the scrolling box and of the window."""
+    return bool(browser.execute_script(
+        "var r = arguments[0].getBoundingClientRect(), b = document.getElementById(arguments[1]).getBoundingClientRect();"
+        "return r.top >= b.top && r.bottom <= b.bottom && r.top >= 0 && r.bottom <= window.innerHeight;",
+        element, box_id,
+    ))
+
+
 @pytest.mark.slow
 def test_page_in_headless_chromium(browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
+    document = _document()
+    document.records[2].indicator.text = "<script>window.pwned=2</script>"  # type: ignore[union-attr]
     page = tmp_path / "report.html"
-    page.write_text(render_html(_document()), encoding="utf-8")
+    page.write_text(render_html(document, findings=FINDINGS), encoding="utf-8")
     browser.get(page.as_uri())
+
+    # offline and escaped: nothing fetched, no injected element or script ran
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    assert browser.execute_script("return window.pwned === undefined && document.querySelectorAll('img, x').length === 0")
+    assert "<script>window.pwned=2</script>" in _column(browser, 7)
 
     marks = browser.find_elements(By.CSS_SELECTOR, "#text mark.pe-ent")
     assert [m.get_attribute("data-label") for m in marks] == [e.label for e in _document().entities]
@@ -248,18 +305,59 @@ def test_page_in_headless_chromium(browser: Any, tmp_path: Path) -> None:
 
     money = browser.find_element(By.ID, "pe-e1")
     ActionChains(browser).move_to_element(money).perform()
-    assert "20542500 元" in money.get_attribute("title")
+    assert "2,054.25 万元" in money.get_attribute("title")
     assert "pe-active" in browser.find_element(By.ID, "pe-e0").get_attribute("class")
+
+    # check findings are on the page, their spans link to the marks
+    findings = browser.find_elements(By.CSS_SELECTOR, "#findings tbody tr")
+    assert [row.find_elements(By.TAG_NAME, "td")[1].text for row in findings] == ["info", "warning"]
+    assert 'onerror="window.pwned=1"' in findings[1].text
 
     value_header = browser.find_element(By.XPATH, "//table[@id='records']//th[text()='value']")
     value_col = 3
     value_header.click()
-    assert _column(browser, value_col) == ["13", "90.6", "18607700", "20542500"]
+    assert _column(browser, value_col) == ["13 次", "90.6%", "1,860.77 万元", "2,054.25 万元"]  # by value, shown as read
     assert value_header.get_attribute("aria-sort") == "ascending"
     value_header.click()
-    assert _column(browser, value_col) == ["20542500", "18607700", "90.6", "13"]
+    assert _column(browser, value_col) == ["2,054.25 万元", "1,860.77 万元", "90.6%", "13 次"]
     browser.find_element(By.XPATH, "//table[@id='records']//th[text()='indicator']").click()
-    assert _column(browser, 7) == ["常委会会议", "年度预算", "实际开支", "完成预算"]  # pinyin order
+    assert _column(browser, 7) == ["<script>window.pwned=2</script>", "常委会会议", "年度预算", "实际开支"]  # pinyin order
+
+    # filters: by type, by a piece of the indicator
+    visible = lambda: [r.find_elements(By.TAG_NAME, "td")[2].text for r in browser.find_elements(By.CSS_SELECTOR, "#records tbody tr") if r.is_displayed()]  # noqa: E731
+    Select(browser.find_element(By.ID, "filter-type")).select_by_value("MONEY")
+    assert sorted(visible()) == ["1860.77万元", "2054.25 万元"]
+    assert browser.find_element(By.ID, "filter-count").text == "2 of 4 records"
+    browser.find_element(By.ID, "filter-indicator").send_keys("实际")
+    assert visible() == ["1860.77万元"]
+    Select(browser.find_element(By.ID, "filter-type")).select_by_value("")
+    browser.find_element(By.ID, "filter-indicator").clear()
+    browser.execute_script("document.getElementById('filter-indicator').dispatchEvent(new Event('input'))")
+    assert len(visible()) == 4
 
     shot = tmp_path / "report.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_page_opens_on_the_first_figure_and_rows_jump_to_their_value(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    blank = "\n" * 300  # a PDF's cover and contents pages come out as blank lines
+    text = blank + "年度预算 2054.25 万元。" + blank + "召开常委会会议 13次。\n"
+    first, second = text.index("2054.25 万元"), text.index("13次")
+    entities = [Entity("MONEY", first, first + 10, "2054.25 万元"), Entity("COUNT", second, second + 3, "13次")]
+    records = [Record(e.label, e.text, e.start, e.end, v, u) for e, (v, u) in zip(entities, [(20542500, "元"), (13, "次")])]
+    page = tmp_path / "long.html"
+    page.write_text(render_html(Document(text, entities, [], records, name="long")), encoding="utf-8")
+    browser.get(page.as_uri())
+
+    box = browser.find_element(By.ID, "text")
+    assert browser.execute_script("return arguments[0].scrollTop", box) > 0
+    assert _visible_in(browser, browser.find_element(By.ID, "pe-e0"))
+    count = browser.find_element(By.ID, "pe-e1")
+    assert not _visible_in(browser, count)
+
+    browser.find_elements(By.CSS_SELECTOR, "#records tbody tr")[1].click()
+    assert _visible_in(browser, count)
+    assert "pe-flash" in count.get_attribute("class")

@@ -95,11 +95,32 @@ def test_project_report_parts_targets_and_total_score_row():
 def test_summary_row_is_flat_with_spans():
     text = "2023年度某某局部门整体支出绩效自评报告\n"
     row = summarize(Document(text, name="x")).to_row()
-    assert row["name"] == "x"
+    assert row["doc"] == "x"
     department = (row["department"], row["department_start"], row["department_end"], row["department_text"])
     assert department == ("某某局", 6, 9, "某某局")
     assert (row["year"], row["year_text"], row["kind"], row["kind_text"]) == (2023, "2023", "部门整体", "部门整体支出")
-    assert row["score"] is None and row["score_start"] is None
+    assert row["score_points"] is None and row["score_start"] is None and row["project"] is None
+
+
+@pytest.mark.parametrize("text, department, project", [
+    ("某区教育局2022年度课后服务项目支出绩效自评报告\n", "某区教育局", "课后服务"),
+    ("2023年度某市水务局农村供水保障项目支出绩效自评报告\n", "某市水务局", "农村供水保障"),
+    ("2023年度某县人民政府办公室政务热线运行项目绩效自评报告\n", "某县人民政府办公室", "政务热线运行项目"),
+    ("某区卫生健康局项目支出绩效自评报告\n项目名称：基层医疗机构设备购置\n", "某区卫生健康局", "基层医疗机构设备购置"),
+])
+def test_project_reports_keep_department_and_project_apart(text, department, project):
+    row = summarize(Document(text, name="x")).to_row()
+    assert (row["kind"], row["department"], row["project"]) == ("项目支出", department, project)
+    assert text[row["project_start"]:row["project_end"]] == row["project_text"]
+
+
+def test_summary_table_shows_the_project_column(tmp_path):
+    report = tmp_path / "project.txt"
+    report.write_text("2023年度某市水务局农村供水保障项目支出绩效自评报告\n项目预算数 120万元。\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["summary", "--rules-only", str(report)])
+    assert result.exit_code == 0, result.output
+    header, row = [line for line in result.stdout.splitlines() if "project" in line or "农村供水" in line]
+    assert "department" in header and "某市水务局" in row and "农村供水保障" in row
 
 
 @pytest.mark.parametrize(
@@ -117,13 +138,16 @@ def test_summary_cli_writes_csv_and_jsonl(tmp_path):
     assert result.exit_code == 0, result.output
     with open(tmp_path / "s.csv", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
-    assert [r["name"] for r in rows] == [p.stem for p in report_paths()]
-    assert rows[0]["execution_rate"] == "90.6" and rows[0]["execution_rate_text"] == "90.6%"
+    assert [r["doc"] for r in rows] == [p.stem for p in report_paths()]
+    assert rows[0]["execution_rate_percent"] == "90.6" and rows[0]["execution_rate_text"] == "90.6%"
+    # offsets are integers, also in columns with empty cells (pandas wrote 2303.0); money is in 元, as named
+    assert (rows[0]["total_budget_yuan"], rows[0]["total_budget_start"], rows[0]["total_budget_end"]) == ("20542500", "2303", "2313")
+    assert rows[0]["project"] == "" and rows[0]["score_points"] == "98.1"
 
     result = runner.invoke(app, ["summary", "--rules-only", paths[0], "-o", str(tmp_path / "s.jsonl")])
     assert result.exit_code == 0, result.output
     row = json.loads((tmp_path / "s.jsonl").read_text(encoding="utf-8"))
-    assert (row["total_budget"], row["total_budget_start"], row["total_budget_text"]) == (20542500, 2303, "2054.25 万元")
+    assert (row["total_budget_yuan"], row["total_budget_start"], row["total_budget_text"]) == (20542500, 2303, "2054.25 万元")
 
 
 def test_summary_cli_table_and_unreadable_file(tmp_path):

@@ -45,7 +45,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     settings = json.loads(SETTINGS.read_text(encoding="utf-8"))
     docs = read_doccano(args.data)
-    path = train(docs, args.out, **settings)
+    path = train(docs, args.out, **settings, reproduce="python training/train_default.py (recipe in training/default.json)")
     copy_cv_section(path / "README.md")
     print(f"saved {path}")
 

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import typer
 
-from perfeval.annotations import CheckResult, Extractor, check_paths, export_tasks, import_export, summary
+from perfeval.annotations import CheckResult, Extractor, check_paths, export_tasks, import_export, label_config_path, summary
 from perfeval.data.doccano import write_doccano
-from perfeval.readers import ReadError
+from perfeval.readers import collect_inputs
+from perfeval.writers import OutputError, check_output
 
 app = typer.Typer(
     help="Check annotation files; export tasks to and import them from labelling tools.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -34,6 +36,14 @@ def _cannot_write(path: Path, err: OSError) -> typer.Exit:
     return _fail(f"{path}: cannot write ({err.strerror}); check that its folder exists and is writable")
 
 
+def _ready_output(output: Path, inputs: list[Path] | list[str]) -> None:
+    """Exit 2 with one line, before any work, if ``output`` cannot or must not be written."""
+    try:
+        check_output(output, inputs)
+    except OutputError as err:
+        raise _fail(str(err)) from None
+
+
 def _require_existing(paths: list[Path]) -> None:
     for path in paths:
         if not path.exists():
@@ -41,7 +51,9 @@ def _require_existing(paths: list[Path]) -> None:
 
 
 def _report(result: CheckResult) -> None:
-    """Print every problem and exit 1, or do nothing when there is none."""
+    """Print what was left out (stderr) and every problem; exit 1 on any problem."""
+    for skipped in result.skipped:
+        typer.echo(f"warning: {skipped}", err=True)
     for problem in result.problems:
         typer.echo(str(problem))
     if result.problems:
@@ -72,20 +84,29 @@ def export_tasks_command(
     model: str | None = typer.Option(None, "--model", help="Model directory (default: perfeval's model)."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Pre-annotate with the rules alone, without a model."),
 ) -> None:
-    """Write tasks pre-annotated with perfeval's predictions (and label_config.xml for Label Studio)."""
-    _require_existing(reports)
+    """Write tasks pre-annotated with perfeval's predictions (and label_config.xml for Label Studio).
+
+    A report that cannot be read is named and left out (exit 1); the others are exported."""
+    inputs, errors = collect_inputs([str(r) for r in reports])
+    if errors:
+        raise _fail(errors[0])
+    _ready_output(output, inputs)
+    if to is Tool.labelstudio:
+        _ready_output(label_config_path(output), inputs)
     try:
         extractor = load_extractor(model, rules_only)
     except Exception as err:  # a model that cannot be loaded: one line, no traceback
         raise _fail(str(err)) from None
     try:
-        written = export_tasks(reports, extractor, to.value, output)
-    except ReadError as err:
-        raise _fail(str(err)) from None
+        written, unreadable = export_tasks(inputs, extractor, to.value, output)
     except OSError as err:
         raise _cannot_write(output, err) from None
     for path in written:
         typer.echo(f"wrote {path}")
+    for error in unreadable:
+        typer.echo(f"error: {error}", err=True)
+    if unreadable:
+        raise typer.Exit(1)
 
 
 @app.command("import")
@@ -94,10 +115,15 @@ def import_command(
     tool: Tool = typer.Option(..., "--from", help="The tool that wrote the export."),
     output: Path = typer.Option(..., "-o", "--output", help="The annotation JSONL file to write."),
 ) -> None:
-    """Convert a labelling tool's export into the corpus format; nothing is written if it has problems."""
+    """Convert a labelling tool's export into the corpus format; nothing is written if it has problems.
+
+    Label Studio tasks that nobody annotated are left out with a warning."""
     _require_existing([export])
+    _ready_output(output, [export])
     result = import_export(export, tool.value)
     _report(result)
+    if not result.documents:
+        raise _fail(f"{export}: no annotated document in the export; nothing written", code=1)
     try:
         write_doccano(result.documents, output)
     except OSError as err:

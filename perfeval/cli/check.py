@@ -13,6 +13,7 @@ from typing import Optional
 import typer
 
 from perfeval.checks import Finding, check
+from perfeval.readers import collect_inputs
 from perfeval.cli.summary import extract_documents
 
 
@@ -34,16 +35,19 @@ def check_command(
     shares of totals, 其中 parts against their total, score against grade band, and in the
     score sheets scores against weights, weights against their section and 100, scores
     against 总分."""
-    unreadable = 0
+    inputs, errors = collect_inputs(paths)
+    for error in errors:
+        typer.echo(f"error: {error}", err=True)
+    unreadable = len(errors)
     warnings = 0
-    for item, doc, error in extract_documents(paths, model, rules_only):
-        if doc is None:
-            typer.echo(f"error: {error}", err=True)
+    for outcome in extract_documents(inputs, model, rules_only):
+        if outcome.document is None:
+            typer.echo(f"error: {outcome.error}", err=True)
             unreadable += 1
             continue
-        for finding in check(doc):
+        for finding in check(outcome.document):
             warnings += finding.severity == "warning"
             if finding.severity == "warning" or not warnings_only:
-                typer.echo(format_finding(Path(item).name, finding))
+                typer.echo(format_finding(Path(outcome.job.path).name, finding))
     if unreadable or (strict and warnings):
         raise typer.Exit(1)

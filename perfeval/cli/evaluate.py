@@ -58,7 +58,7 @@ def evaluate_command(
     seed: int = typer.Option(0, "--seed", help="--cv: random seed."),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="--cv: where fold models are written (default: a temporary directory)."),
 ) -> None:
-    """Score extraction against annotated documents (ANNOTATION.md section 6).
+    """Score extraction against annotated documents (docs/ANNOTATION.md section 6).
 
     Synthetic documents are left out unless --include-synthetic: scores should describe real reports.
     """

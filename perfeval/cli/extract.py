@@ -1,56 +1,60 @@
-"""``perfeval extract``: reports in, records out (one row per value)."""
+"""``perfeval extract``: reports in, records out (one row per value).
+
+Also the batch machinery that ``summary`` and ``check`` share: inputs extracted one by one
+or in worker processes (:func:`extract_batch`), where one file never costs the others
+their results.
+"""
 
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from perfeval.readers import SUPPORTED_SUFFIXES, ReadError, read
+from perfeval.readers import STDIN, ReadError, collect_inputs, document_names, read
 from perfeval.readers.txt import decode_text
-from perfeval.writers import format_for, render, write_rows
+from perfeval.types import Document
+from perfeval.writers import OutputError, batch_tables, check_output, format_for, record_rows, render, write_rows, write_workbook
 
-STDIN = "-"
 FORMATS = ("jsonl", "json", "csv", "table")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input of a batch: its path (or ``-``), its document name, its place in the batch."""
+
+    path: str
+    name: str
+    index: int
 
 
 @dataclass
 class Outcome:
-    """What extracting one input gave: rows, or an error line."""
+    """What extracting one input gave: a document, or an error line."""
 
-    name: str
-    rows: list[dict[str, Any]]
+    job: Job
+    document: Document | None = None
     error: str | None = None
 
 
-def collect_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Expand directories into their report files; return ``(inputs, errors)``."""
-    inputs, errors = [], []
-    for raw in paths:
-        if raw == STDIN:
-            inputs.append(STDIN)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            if not found:
-                errors.append(f"{path}: no reports (.txt, .pdf, .docx) in this directory")
-            inputs.extend(found)
-        elif not path.exists():
-            errors.append(f"{path}: no such file or directory; check the path")
-        else:
-            inputs.append(raw)
-    return inputs, errors
+def batch_jobs(inputs: list[str]) -> list[Job]:
+    return [Job(item, name, i) for i, (item, name) in enumerate(zip(inputs, document_names(inputs)))]
 
+
+# ------------------------------------------------------------------ extracting, in this process or in workers
 
 _EXTRACTOR = None
+_LOAD_ERROR: str | None = None
 
 
 def _init_worker(model: Optional[str], rules_only: bool, torch_threads: Optional[int] = None) -> None:
@@ -65,46 +69,107 @@ def _init_worker(model: Optional[str], rules_only: bool, torch_threads: Optional
     _EXTRACTOR = perfeval.load(model, rules_only=rules_only)
 
 
-def _extract_one(item: str) -> Outcome:
-    """Extract one input with the process's extractor; errors become an Outcome, never raise."""
-    assert _EXTRACTOR is not None
-    name = "stdin" if item == STDIN else Path(item).stem
+def _init_pool_worker(model: Optional[str], rules_only: bool) -> None:
+    """:func:`_init_worker` in a pool: a model that cannot be loaded is raised by each job
+    (an initializer that raises would only break the pool, hiding the reason). A forked worker
+    starts with its parent's extractor: it is dropped, so that a failed load never leaves it."""
+    global _EXTRACTOR, _LOAD_ERROR
+    _EXTRACTOR, _LOAD_ERROR = None, None
     try:
-        if item == STDIN:
+        _init_worker(model, rules_only, torch_threads=1)  # the processes already use the cores
+    except Exception as err:
+        _LOAD_ERROR = str(err)
+
+
+def _extract_one(job: Job) -> Outcome:
+    """Extract one input with the process's extractor; a bad file becomes an Outcome, never raises."""
+    if _EXTRACTOR is None:
+        raise RuntimeError(_LOAD_ERROR or "the extractor was not loaded")
+    try:
+        if job.path == STDIN:
             source = decode_text(sys.stdin.buffer.read(), "<stdin>")
         else:
-            source = read(item)
+            source = read(job.path)
             if not source.text.strip():
-                raise ReadError(f"{item}: no text found; pass a report with text in it")
-        doc = _EXTRACTOR.extract_source(source, name=name)
+                raise ReadError(f"{job.path}: no text found; pass a report with text in it")
+        return Outcome(job, _EXTRACTOR.extract_source(source, name=job.name))
     except ReadError as err:
-        return Outcome(name, [], str(err))
+        return Outcome(job, error=str(err))
     except Exception as err:  # one bad file must never abort a batch
-        return Outcome(name, [], f"{item}: extraction failed ({type(err).__name__}: {err}); please report this file")
-    file = None if item == STDIN else item
-    rows = [{**r.to_dict(), "doc": name, **({"file": file} if file else {})} for r in doc.records]
-    return Outcome(name, rows)
+        return Outcome(job, error=f"{job.path}: extraction failed ({type(err).__name__}: {err}); please report this file")
 
 
-def _run(inputs: list[str], model: Optional[str], rules_only: bool, jobs: int, console: Console) -> Iterator[Outcome]:
+def _died(job: Job) -> Outcome:
+    return Outcome(job, error=(
+        f"{job.path}: the worker process died while extracting it (killed by the system, perhaps for "
+        "memory); the other files were kept; try this one alone with --jobs 1"
+    ))
+
+
+def _alone(job: Job, model: Optional[str], rules_only: bool) -> Outcome:
+    """``job`` in a fresh process of its own: its result, or the news that it killed that process too."""
+    with ProcessPoolExecutor(1, initializer=_init_pool_worker, initargs=(model, rules_only)) as pool:
+        try:
+            return pool.submit(_extract_one, job).result()
+        except BrokenProcessPool:
+            return _died(job)
+
+
+def _in_processes(jobs: list[Job], model: Optional[str], rules_only: bool, workers: int) -> Iterator[Outcome]:
+    """Outcomes in the order they finish, from ``workers`` processes.
+
+    A worker that dies (the OOM killer, a crash in native code) breaks its pool: the files that
+    were in flight are each tried again alone, one that kills its process again is reported,
+    and the rest of the batch goes on in a new pool.
+    """
+    queue = deque(jobs)
+    while queue:
+        in_flight: list[Job] = []
+        with ProcessPoolExecutor(workers, initializer=_init_pool_worker, initargs=(model, rules_only)) as pool:
+            running: dict[Future[Outcome], Job] = {}
+            broken = False
+            while queue or running:
+                while queue and len(running) < workers and not broken:
+                    job = queue.popleft()
+                    try:
+                        running[pool.submit(_extract_one, job)] = job
+                    except BrokenProcessPool:
+                        queue.appendleft(job)
+                        broken = True
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = running.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        in_flight.append(job)
+                        broken = True
+        for job in in_flight:
+            yield _alone(job, model, rules_only)
+
+
+def extract_batch(jobs: list[Job], model: Optional[str], rules_only: bool, workers: int, console: Console) -> Iterator[Outcome]:
+    """Outcomes of ``jobs`` (input order when ``workers`` is 1), with a progress bar on ``console``
+    for several files. A model that cannot be loaded raises; a bad file is an Outcome's error."""
     progress = Progress(
         TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, disable=len(inputs) < 2, transient=True,
+        console=console, disable=len(jobs) < 2, transient=True,
     )
     with progress:
-        task = progress.add_task("extract", total=len(inputs))
-        if jobs > 1 and len(inputs) > 1 and STDIN not in inputs:
-            # one torch thread per worker: the processes already use the cores
-            with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(model, rules_only, 1)) as pool:
-                for outcome in pool.map(_extract_one, inputs):
-                    progress.advance(task)
-                    yield outcome
-            return
-        _init_worker(model, rules_only)
-        for item in inputs:
-            outcome = _extract_one(item)
+        task = progress.add_task("extract", total=len(jobs))
+        if workers > 1 and len(jobs) > 1 and all(job.path != STDIN for job in jobs):
+            outcomes: Iterator[Outcome] = _in_processes(jobs, model, rules_only, workers)
+        else:
+            _init_worker(model, rules_only)
+            outcomes = map(_extract_one, jobs)
+        for outcome in outcomes:
             progress.advance(task)
             yield outcome
+
+
+# ------------------------------------------------------------------ the command
 
 
 def print_table(rows: list[dict[str, Any]], console: Console) -> None:
@@ -121,43 +186,73 @@ def print_table(rows: list[dict[str, Any]], console: Console) -> None:
     console.print(table)
 
 
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``error: message`` on stderr; the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def output_format(format: Optional[str], output: Optional[Path]) -> str:
+    """The format to write: ``--format``, else the ``-o`` suffix, else table on a terminal and jsonl otherwise."""
+    if format is not None and format not in FORMATS:
+        raise fail(f"unknown --format {format!r}; use one of {', '.join(FORMATS)}")
+    if output is None:
+        return format or ("table" if sys.stdout.isatty() else "jsonl")
+    if format == "table":
+        raise fail(f"{output}: --format table is for the screen; to write a file use --format jsonl, json or csv, "
+                   "or name it .jsonl .json .csv .xlsx or .parquet")
+    try:
+        return format or format_for(output)
+    except ValueError as err:
+        raise fail(str(err)) from None
+
+
+def ready_output(output: Path, inputs: list[str]) -> None:
+    """Exit 2 with one line, before any work, if ``output`` cannot or must not be written."""
+    try:
+        check_output(output, [item for item in inputs if item != STDIN])
+    except OutputError as err:
+        raise fail(str(err)) from None
+
+
+def cannot_write(output: Path, err: OSError) -> typer.Exit:
+    return fail(f"{output}: cannot write ({err.strerror or err}); check the disk and the folder")
+
+
 def extract_command(
     paths: list[str] = typer.Argument(..., help="Report files (.txt, .pdf, .docx), directories, or - for stdin."),
-    format: Optional[str] = typer.Option(None, "--format", "-f", help="jsonl, json, csv or table (default: table on screen, or by the -o suffix)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (.jsonl .json .csv .xlsx .parquet), atomically."),
+    format: Optional[str] = typer.Option(None, "--format", "-f", help="jsonl, json, csv or table (default: by the -o suffix; else table on a terminal, jsonl in a pipe)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (.jsonl .json .csv .parquet; .xlsx: a workbook of records, summary and findings)."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Use the rule layer alone, no model."),
     model: Optional[str] = typer.Option(None, "--model", help="A model directory (default: the embedded model)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract files in this many processes."),
 ) -> None:
     """Extract linked, normalised values from reports."""
-    err = Console(stderr=True)
-    if format is not None and format not in FORMATS:
-        typer.echo(f"error: unknown --format {format!r}; use one of {', '.join(FORMATS)}", err=True)
-        raise typer.Exit(2)
-    try:
-        fmt = format or (format_for(output) if output else "table")
-    except ValueError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2)
+    fmt = output_format(format, output)
     inputs, errors = collect_inputs(paths)
-    rows: list[dict[str, Any]] = []
-    extracted = 0
-    if inputs:
-        try:
-            for outcome in _run(inputs, model, rules_only, jobs, err):
-                rows.extend(outcome.rows)
-                if outcome.error:
-                    errors.append(outcome.error)
-                else:
-                    extracted += 1
-        except Exception as e:  # a model that cannot be loaded: one line, no traceback
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(2)
     if output is not None:
-        write_rows(rows, output, None if fmt == "table" else fmt)
-        typer.echo(f"wrote {len(rows)} records from {extracted} file(s) to {output}", err=True)
+        ready_output(output, inputs)
+    try:
+        outcomes = sorted(extract_batch(batch_jobs(inputs), model, rules_only, jobs, Console(stderr=True)), key=lambda o: o.job.index)
+    except Exception as err:  # a model that cannot be loaded: one line, no traceback
+        raise fail(str(err)) from None
+    documents = [o.document for o in outcomes if o.document is not None]
+    errors += [o.error for o in outcomes if o.error is not None]
+    rows = [row for doc in documents for row in record_rows(doc)]
+    if output is not None:
+        try:
+            if fmt == "xlsx":
+                write_workbook(output, batch_tables(documents))
+            else:
+                write_rows(rows, output, fmt)
+        except OSError as err:
+            raise cannot_write(output, err) from None
+        typer.echo(f"wrote {len(rows)} records from {len(documents)} file(s) to {output}", err=True)
     elif fmt == "table":
-        print_table(rows, Console())
+        if rows:
+            print_table(rows, Console())
+        elif documents:
+            typer.echo(f"no values found in {len(documents)} file(s)", err=True)
     else:
         sys.stdout.write(render(rows, fmt))
     if errors:

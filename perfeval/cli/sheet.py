@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from dataclasses import fields
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import Optional
 
 import typer
 
-from perfeval.cli.summary import extract_documents, write_summary
+from perfeval.cli.extract import cannot_write, fail, ready_output
+from perfeval.cli.summary import extract_documents
+from perfeval.readers import collect_inputs
 from perfeval.sheet import SheetRow, sheet
-from perfeval.writers import atomic_path
+from perfeval.writers import format_for, render, write_rows
 
 
 def sheet_command(
@@ -26,29 +27,28 @@ def sheet_command(
     """Rebuild the score sheets and budget blocks of each report: one row per indicator (level
     1/2/3 names, target and qualifier, actual, unit, weight, score, met, offsets), per section
     weight and total, and per budget figure (funding source x column)."""
-    rows: list[dict[str, object]] = []
-    unreadable = 0
-    for _, doc, error in extract_documents(paths, model, rules_only):
-        if doc is None:
-            typer.echo(f"error: {error}", err=True)
-            unreadable += 1
-            continue
-        rows += [row.to_dict() for row in sheet(doc)]
-    if output is None:
-        _write_csv(rows, sys.stdout)
-    elif output.suffix.lower() == ".csv":
-        with atomic_path(output) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            _write_csv(rows, f)
-    else:
-        write_summary(rows, output)
+    inputs, errors = collect_inputs(paths)
     if output is not None:
+        try:
+            format_for(output)
+        except ValueError as err:
+            raise fail(str(err)) from None
+        ready_output(output, inputs)
+    rows: list[dict[str, object]] = []
+    for outcome in extract_documents(inputs, model, rules_only):
+        if outcome.document is not None:
+            rows += [row.to_dict() for row in sheet(outcome.document)]
+        if outcome.error is not None:
+            errors.append(outcome.error)
+    if output is None:
+        sys.stdout.write(render(rows, "csv") if rows else ",".join(f.name for f in fields(SheetRow)) + "\n")  # the header alone
+    else:
+        try:
+            write_rows(rows, output, sheet="sheets")
+        except OSError as err:
+            raise cannot_write(output, err) from None
         typer.echo(f"wrote {len(rows)} rows to {output}", err=True)
-    if unreadable:
+    for error in errors:
+        typer.echo(f"error: {error}", err=True)
+    if errors:
         raise typer.Exit(1)
-
-
-def _write_csv(rows: list[dict[str, object]], stream: TextIO) -> None:
-    """CSV with the :class:`SheetRow` columns; integers stay integers, None is empty."""
-    writer = csv.DictWriter(stream, fieldnames=[f.name for f in fields(SheetRow)], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)

@@ -1,8 +1,7 @@
-"""``perfeval summary``: one row per report (department, year, kind, budget, spending, rate, score, grade)."""
+"""``perfeval summary``: one row per report (department, project, year, kind, budget, spending, rate, score, grade)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
@@ -11,66 +10,35 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from perfeval.cli.extract import collect_inputs
-from perfeval.readers import ReadError
+from perfeval.cli.extract import Outcome, batch_jobs, cannot_write, extract_batch, fail, ready_output
+from perfeval.readers import collect_inputs
 from perfeval.summary import summarize
-from perfeval.types import Document
-from perfeval.writers import atomic_path, format_for
+from perfeval.writers import format_for, write_rows
 
 WAN = 10_000
 PIPE_WIDTH = 160  # table width when stdout is not a terminal (rich would use 80)
 
 
-def extract_documents(
-    paths: list[str], model: Optional[str], rules_only: bool
-) -> Iterator[tuple[str, Document | None, str | None]]:
-    """``(input, document, None)`` per readable report, ``(input, None, error)`` otherwise."""
-    import perfeval
-
-    inputs, errors = collect_inputs(paths)
-    for error in errors:
-        yield "", None, error
-    if not inputs:
-        return
-    extractor = perfeval.load(model, rules_only=rules_only)
-    for item in inputs:
-        try:
-            yield item, extractor.extract_file(item), None
-        except ReadError as err:
-            yield item, None, str(err)
-
-
-def write_summary(rows: list[dict[str, Any]], path: Path) -> None:
-    """Write summary rows to ``path`` (.csv .xlsx .jsonl .json .parquet), atomically."""
-    fmt = format_for(path)
-    with atomic_path(path) as tmp:
-        if fmt == "jsonl":
-            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-            return
-        if fmt == "json":
-            tmp.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            return
-        import pandas as pd
-
-        frame = pd.DataFrame(rows)
-        if fmt == "csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
-        elif fmt == "xlsx":
-            frame.to_excel(tmp, index=False, engine="openpyxl")
-        else:
-            frame.to_parquet(tmp, index=False)
+def extract_documents(inputs: list[str], model: Optional[str], rules_only: bool) -> Iterator[Outcome]:
+    """The :class:`Outcome` of each input, in order; exit 2 with one line if the model cannot be loaded."""
+    try:
+        yield from extract_batch(batch_jobs(inputs), model, rules_only, 1, Console(stderr=True))
+    except Exception as err:  # raised by loading the extractor: bad files are outcomes
+        raise fail(str(err)) from None
 
 
 def print_summary(rows: list[dict[str, Any]], console: Console) -> None:
+    projects = any(r["project"] for r in rows)
     table = Table()
-    for column in ("report", "department", "year", "kind", "budget 万元", "actual 万元", "rate %", "score", "grade"):
-        table.add_column(column, justify="left" if column in ("report", "department", "kind", "grade") else "right")
+    columns = ("report", "department") + ("project",) * projects + ("year", "kind", "budget 万元", "actual 万元", "rate %", "score", "grade")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("report", "department", "project", "kind", "grade") else "right")
     for r in rows:
         derived = r["grade"] is not None and r["grade_start"] is None
         table.add_row(
-            r["name"], r["department"] or "", _text(r["year"]), r["kind"] or "",
-            _text(_wan(r["total_budget"])), _text(_wan(r["actual_expenditure"])),
-            _text(r["execution_rate"]), _text(r["score"]), (r["grade"] or "") + (" (by score)" if derived else ""),
+            r["doc"], r["department"] or "", *(r["project"] or "",) * projects, _text(r["year"]), r["kind"] or "",
+            _text(_wan(r["total_budget_yuan"])), _text(_wan(r["actual_expenditure_yuan"])),
+            _text(r["execution_rate_percent"]), _text(r["score_points"]), (r["grade"] or "") + (" (by score)" if derived else ""),
         )
     console.print(table)
 
@@ -93,23 +61,29 @@ def summary_command(
     rules_only: bool = typer.Option(False, "--rules-only", help="Use the rule layer alone, no model."),
     model: Optional[str] = typer.Option(None, "--model", help="A model directory (default: the embedded model)."),
 ) -> None:
-    """One row per report: department, year, kind, budget, actual spending, execution rate, score and grade, with source spans."""
+    """One row per report: department, project, year, kind, budget, actual spending, execution rate, score and grade, with source spans.
+
+    On disk money is in 元 (``total_budget_yuan``), on screen in 万元."""
+    inputs, errors = collect_inputs(paths)
     if output is not None:
         try:
             format_for(output)
-        except ValueError as e:
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(2) from None
-    rows, errors = [], []
-    for _, doc, error in extract_documents(paths, model, rules_only):
-        if doc is not None:
-            rows.append(summarize(doc).to_row())
-        else:
-            errors.append(error)
+        except ValueError as err:
+            raise fail(str(err)) from None
+        ready_output(output, inputs)
+    rows = []
+    for outcome in extract_documents(inputs, model, rules_only):
+        if outcome.document is not None:
+            rows.append(summarize(outcome.document).to_row())
+        if outcome.error is not None:
+            errors.append(outcome.error)
     if output is not None:
-        write_summary(rows, output)
+        try:
+            write_rows(rows, output, sheet="summary")
+        except OSError as err:
+            raise cannot_write(output, err) from None
         typer.echo(f"wrote {len(rows)} summaries to {output}", err=True)
-    else:
+    elif rows:
         console = Console()
         print_summary(rows, console if console.is_terminal else Console(width=PIPE_WIDTH))
     for error in errors:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from perfeval.types import Document, Entity, Relation
+from perfeval.writers import atomic_path
 
 
 def doc_from_doccano(obj: dict[str, Any]) -> Document:
@@ -83,6 +84,7 @@ def read_doccano(path: str | Path) -> list[Document]:
 
 
 def write_doccano(docs: Iterable[Document], path: str | Path) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for doc in docs:
-            f.write(json.dumps(doc_to_doccano(doc), ensure_ascii=False) + "\n")
+    """Write ``docs`` as doccano JSONL, atomically (folders created; see :func:`perfeval.writers.atomic_path`)."""
+    lines = [json.dumps(doc_to_doccano(doc), ensure_ascii=False) + "\n" for doc in docs]
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_text("".join(lines), encoding="utf-8")
