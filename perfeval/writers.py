@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from perfeval.checks import check
+from perfeval.sheet import sheet
 from perfeval.summary import summarize
 from perfeval.types import Document
 
@@ -320,9 +321,11 @@ def finding_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
 
 
 def batch_tables(docs: Sequence[Document]) -> dict[str, list[dict[str, Any]]]:
-    """The sheets of a batch's workbook, by name: records, report summaries, check findings."""
+    """The sheets of a batch's workbook, by name: records, report summaries, the rebuilt score
+    sheets and budget blocks (:func:`perfeval.sheet`), check findings."""
     return {
         "records": [row for doc in docs for row in record_rows(doc)],
         "summary": summary_rows(docs),
+        "sheets": [row.to_dict() | {"doc": doc.name} for doc in docs for row in sheet(doc)],
         "findings": finding_rows(docs),
     }

@@ -299,25 +299,31 @@ def test_a_file_named_twice_is_extracted_once(report: Path) -> None:
 # ------------------------------------------------------------------ one workbook per batch
 
 
-def test_xlsx_output_is_a_workbook_of_records_summary_and_findings(tmp_path: Path) -> None:
+def test_xlsx_output_is_a_workbook_of_records_summary_sheets_and_findings(tmp_path: Path) -> None:
     first, second = tmp_path / "first.txt", tmp_path / "second.txt"
     first.write_text("2023年度某某局部门整体支出绩效自评报告\n年度预算 200 万元，实际支出 150 万元，预算执行率 80%。", encoding="utf-8")
     second.write_text(SAMPLE, encoding="utf-8")
+    (tmp_path / "third.txt").write_text("三级指标|年度指标值|实际完成值|分值|得分\n会议次数|≥12次|13次|10|10\n总分|10|10\n",
+                                        encoding="utf-8")
     out = tmp_path / "batch.xlsx"
     result = perfeval("extract", tmp_path, "--rules-only", "-o", out)
     assert result.exit_code == 0, result.output
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["records", "summary", "findings"]
+    assert workbook.sheetnames == ["records", "summary", "sheets", "findings"]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == sheet.dimensions  # the filter covers every column and row
     records = list(workbook["records"].values)
-    assert records[0][:4] == ("type", "text", "start", "end") and len(records) == 1 + 3 + 3
+    assert records[0][:4] == ("type", "text", "start", "end") and len(records) == 1 + 3 + 3 + 6
     summary = {row[0]: row for row in list(workbook["summary"].values)[1:]}
-    assert set(summary) == {"first", "second"}
+    assert set(summary) == {"first", "second", "third"}
     header = next(workbook["summary"].values)
     assert summary["first"][header.index("total_budget_yuan")] == 2_000_000
+    sheets = list(workbook["sheets"].values)
+    assert sheets[0][0] == "doc" and [row[0] for row in sheets[1:]] == ["third"] * 2
     findings = list(workbook["findings"].values)
     assert findings[0][:4] == ("doc", "check", "severity", "message")
-    assert [(row[0], row[1], row[2]) for row in findings[1:]] == [("first", "execution_rate", "warning")]
+    assert [(row[0], row[1], row[2]) for row in findings[1:]] == [
+        ("first", "execution_rate", "warning"), ("third", "weights", "info"), ("third", "total_score", "info"),
+    ]
     assert json.loads(findings[1][4])[0][2] == "80%"  # spans: [start, end, text] as JSON
