@@ -211,6 +211,17 @@ def test_one_megabyte_text(overfit: Path) -> None:
     assert all(a.end <= b.start for a, b in zip(pred.entities, pred.entities[1:]))
 
 
+def test_lone_surrogates_are_read_as_replacement_characters(overfit: Path) -> None:
+    model = PerfevalModel.from_pretrained(overfit)
+    text = "\ud800" + DOCS[0].text.replace("，", "\udc80，", 1)
+    replaced = text.replace("\ud800", "\ufffd").replace("\udc80", "\ufffd")
+    pred, same = model.predict(text), model.predict(replaced)
+    assert pred.entities and pred.relations
+    assert [(e.label, e.start, e.end) for e in pred.entities] == [(e.label, e.start, e.end) for e in same.entities]
+    assert all(text[e.start : e.end] == e.text for e in pred.entities)
+    assert pred.relations == same.relations
+
+
 # --- loading errors -------------------------------------------------------------------------
 
 

@@ -127,3 +127,11 @@ def test_a_model_value_that_cannot_be_normalised_gives_no_record():
 @pytest.mark.parametrize("text", ["1.", "共3.5", "abc 1. def 2."])
 def test_the_default_extractor_gives_no_record_without_a_value(text):
     assert all(r.value is not None for r in perfeval.extract(text).records)
+
+
+@pytest.mark.skipif(not perfeval.DEFAULT_MODEL.exists(), reason="no embedded default model in this checkout")
+def test_the_default_extractor_reads_text_with_lone_surrogates():
+    text = "年度预算\ud800 2054.25 万元，\udc80完成预算的 90.6%。"
+    doc = perfeval.extract(text)
+    assert [(r.text, r.value) for r in doc.records] == [("2054.25 万元", 20542500), ("90.6%", 90.6)]
+    assert all(text[e.start:e.end] == e.text for e in doc.entities)
