@@ -9,9 +9,11 @@ from pathlib import Path
 import docx
 import pytest
 from reportlab.lib import colors
+from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
@@ -182,3 +184,62 @@ def test_broken_files_raise_read_error(tmp_path, name, data, message):
     path.write_bytes(data)
     with pytest.raises(ReadError, match=message):
         read(path)
+
+
+# --- glyphs that pdfminer cannot map to characters --------------------------------------------
+
+pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))  # shipped with reportlab
+
+
+def drop_unicode_maps(path: Path) -> Path:
+    """Rename the fonts' ``/ToUnicode`` entries in place (same length: the xref offsets hold),
+    so their glyphs map to no character. Needs a PDF written with ``pageCompression=0``."""
+    data = path.read_bytes()
+    assert b"/ToUnicode" in data
+    path.write_bytes(data.replace(b"/ToUnicode", b"/ToUnicodX"))
+    return path
+
+
+def test_pdf_with_only_an_owner_password_is_read_through_pdfium(tmp_path, report):
+    """pdfminer gives ``(cid:N)`` for every glyph of such a file; pdfium decodes them."""
+    lines = [line for line in report.split("\n") if line.strip()][:60]
+    path = tmp_path / "owner.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    for page in (lines[:30], lines[30:]):
+        pdf.setFont(FONT, 11)
+        for k, line in enumerate(page):
+            pdf.drawString(60, A4[1] - 40 - 14 * k, line)
+        pdf.showPage()
+    pdf.save()
+    source = read(path)
+    assert "(cid:" not in source.text and "\ufffd" not in source.text
+    assert len(source.page_starts) == 2
+    expected = value_keys("\n".join(lines))
+    assert value_keys(source.text) == expected and sum(expected.values()) > 5
+
+
+def test_a_stray_unmapped_glyph_becomes_a_replacement_character(tmp_path):
+    path = tmp_path / "symbol.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    pdf.setFont(FONT, 11)
+    for k in range(20):
+        pdf.drawString(60, 780 - 14 * k, "年度预算 2054.25 万元，完成预算的 90.6%。")
+    pdf.setFont("Vera", 11)
+    pdf.drawString(60, 400, "\u2022 \u00e9")  # two glyphs of a font without its map
+    pdf.save()
+    source = read(drop_unicode_maps(path))
+    assert source.text == "\n".join(["年度预算 2054.25 万元，完成预算的 90.6%。"] * 20 + ["\ufffd \ufffd"])
+
+
+def test_pdf_whose_font_maps_no_glyph_asks_for_ocr(tmp_path):
+    path = tmp_path / "unmapped.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    pdf.setFont("Vera", 11)
+    pdf.drawString(60, 700, "\u00e9t\u00e9 \u00e0 \u00fcber 2054,25 \u20ac")
+    pdf.save()
+    with pytest.raises(ReadError) as error:
+        read(drop_unicode_maps(path))
+    assert str(error.value) == (
+        f"{path}: page 1 has text in a font that maps its glyphs to no characters; "
+        "run OCR on the file first, e.g. ocrmypdf --force-ocr, then retry"
+    )
