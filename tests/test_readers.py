@@ -3,6 +3,7 @@ as the plain text, page numbers, running headers and page numbers skipped, table
 ``|`` rows, and clear errors for scanned, encrypted and broken files."""
 
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from reportlab.platypus import Table, TableStyle
 
 import perfeval
 from perfeval.readers import ReadError, read
+from perfeval.readers import docx as docx_reader
+from perfeval.readers.docx import DocxLimits
 from perfeval.tables import find_values
 
 FONT = "STSong-Light"
@@ -243,3 +246,55 @@ def test_pdf_whose_font_maps_no_glyph_asks_for_ocr(tmp_path):
         f"{path}: page 1 has text in a font that maps its glyphs to no characters; "
         "run OCR on the file first, e.g. ocrmypdf --force-ocr, then retry"
     )
+
+
+# --- DOCX size limits -------------------------------------------------------------------------
+
+
+def write_docx(path: Path, paragraphs: list[str]) -> Path:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    document.save(path)
+    return path
+
+
+def test_docx_expanding_past_the_xml_limit_is_refused_before_parsing(tmp_path, monkeypatch):
+    path = write_docx(tmp_path / "bomb.docx", ["年度预算 9 万元" + "9" * 2_000_000])  # 2 MB of XML, a few kB zipped
+    assert path.stat().st_size < 100_000
+
+    def parse(*args, **kwargs):
+        raise AssertionError("parsed a file over the limit")
+
+    monkeypatch.setattr(docx_reader.docx, "Document", parse)
+    with zipfile.ZipFile(path) as archive:
+        sizes = {part.filename: part.file_size for part in archive.infolist()}
+    xml = sum(size for name, size in sizes.items() if name.endswith((".xml", ".rels")))
+    assert xml > 2_000_000
+    with pytest.raises(ReadError) as error:
+        docx_reader.read_docx(path, DocxLimits(xml_bytes=1_000_000))
+    assert str(error.value) == (
+        f"{path}: its XML would expand to {xml / 1e6:.1f} MB, over the limit of 1.0 MB (a zip bomb, or a very large "
+        "document); if the file is genuine, set PERFEVAL_DOCX_MAX_XML_MB higher and retry"
+    )
+    with pytest.raises(ReadError, match=f"its parts would expand to {sum(sizes.values()) / 1e6:.1f} MB, over the limit of 1.0 MB"):
+        docx_reader.read_docx(path, DocxLimits(unzipped_bytes=1_000_000))
+
+
+def test_docx_limits_come_from_the_environment(tmp_path, monkeypatch):
+    path = write_docx(tmp_path / "long.docx", ["完成预算的 90.6%。" * 100])
+    assert read(path).text == "完成预算的 90.6%。" * 100
+    monkeypatch.setenv("PERFEVAL_DOCX_MAX_XML_MB", "0.01")
+    with pytest.raises(ReadError, match=r"its XML would expand to \d+\.\d MB, over the limit of 0\.0 MB"):
+        read(path)
+    monkeypatch.delenv("PERFEVAL_DOCX_MAX_XML_MB")
+    monkeypatch.setenv("PERFEVAL_DOCX_MAX_CHARS", "1000")
+    with pytest.raises(ReadError) as error:
+        read(path)
+    assert str(error.value) == (
+        f"{path}: has 1,200 characters of text, over the limit of 1,000; "
+        "if the file is genuine, set PERFEVAL_DOCX_MAX_CHARS higher and retry"
+    )
+    monkeypatch.setenv("PERFEVAL_DOCX_MAX_CHARS", "lots")
+    with pytest.raises(ReadError, match="PERFEVAL_DOCX_MAX_CHARS='lots' is not a number"):
+        read(path)
