@@ -234,6 +234,23 @@ def test_a_stray_unmapped_glyph_becomes_a_replacement_character(tmp_path):
     assert source.text == "\n".join(["年度预算 2054.25 万元，完成预算的 90.6%。"] * 20 + ["\ufffd \ufffd"])
 
 
+def test_a_stray_unmapped_glyph_in_a_table_cell_becomes_a_replacement_character(tmp_path):
+    path = tmp_path / "symbol_table.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    rows = [row[:] for row in SCORE_TABLE]
+    rows[1][5] = "\u2022"  # the 分值 cell of 召开常委会会议, in a font without its map
+    grid = Table(rows)
+    grid.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), ("FONT", (5, 1), (5, 1), "Vera", 9),
+                              ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    _, height = grid.wrapOn(pdf, A4[0] - 120, A4[1])
+    grid.drawOn(pdf, 60, A4[1] - 100 - height)
+    pdf.save()
+    source = read(drop_unicode_maps(path))
+    assert "(cid:" not in source.text
+    assert "召开常委会会议|≥12次|13次|\ufffd|10" in source.text
+    assert "\ufffd" in [cell.text for table in source.tables for row in table.rows for cell in row.cells if cell is not None]
+
+
 def test_pdf_whose_font_maps_no_glyph_asks_for_ocr(tmp_path):
     path = tmp_path / "unmapped.pdf"
     pdf = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
