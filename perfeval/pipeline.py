@@ -188,6 +188,11 @@ class Extractor:
         indicators: list[Entity],
         links: dict[int, _Link],
     ) -> Document:
+        # a span whose number could not be normalised (``1.``, an amount of unknown scale) is no
+        # figure: it gives no record and no entity
+        kept = [i for i, v in enumerate(values) if v.value is not None]
+        links = {new: links[old] for new, old in enumerate(kept) if old in links}
+        values = [values[i] for i in kept]
         if self.hybrid:
             self._link_by_rules(text, values, indicators, links)
         order = sorted(range(len(values)), key=lambda i: values[i].entity.start)

@@ -11,11 +11,23 @@ factory is available without importing perfeval::
     doc._.perfeval_records   # record dicts (ANNOTATION.md section 5)
     doc._.perfeval_links     # [{"value": [s, e], "indicator": [s, e], "label": "value_of"}]
 
+Each entity carries ``ent._.value``, ``ent._.unit`` and ``ent._.indicator`` (the linked
+``INDICATOR`` span; :mod:`perfeval.spacy_ext`), and displaCy draws the five labels in the
+colours of ``perfeval render``::
+
+    from spacy import displacy
+    from perfeval.spacy_component import DISPLACY_OPTIONS
+    displacy.render(doc, style="ent", options=DISPLACY_OPTIONS)
+
 Config: ``model`` is a model directory (``None``: perfeval's default model) and
 ``rules_only`` skips the model and uses the rules alone; both go to :func:`perfeval.load`.
 The extractor is loaded on the first document, not when the pipeline is built, and is
-left out of pickles, so ``nlp.pipe(texts, n_process=2)`` ships only the config to the
-worker processes, which load their own extractor.
+left out of pickles, so ``nlp.pipe(texts, n_process=2)`` ships only the config to
+spawned worker processes, which load their own extractor. In any worker (forked or spawned)
+torch runs on one thread: torch's thread pool does not survive a fork, so a forked worker
+of a process that had already run the model (``nlp(text)`` before ``nlp.pipe(...)``) would
+otherwise wait forever inside torch; one thread each also keeps the workers from fighting
+over the cores.
 
 Alignment: perfeval works on characters, spaCy on tokens. Each entity becomes
 ``doc.char_span(start, end, label, alignment_mode="expand")``: with spaCy's default
@@ -41,6 +53,7 @@ before this component runs, with spaCy's own message (E1000).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from spacy.language import Language
@@ -48,10 +61,16 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from perfeval import Extractor, load
-from perfeval.spacy_ext import register_extensions
-from perfeval.types import Document
+from perfeval.spacy_ext import register_extensions, storable_records
+from perfeval.types import LABELS, Document
 
-__all__ = ["PerfevalComponent", "apply_document", "make_perfeval"]
+__all__ = ["DISPLACY_OPTIONS", "LABEL_COLORS", "PerfevalComponent", "apply_document", "make_perfeval"]
+
+# the colours of the review page (templates/render.css), so both views read the same
+LABEL_COLORS: dict[str, str] = {
+    "MONEY": "#7aecec", "PERCENT": "#bfeeb7", "COUNT": "#feca74", "SCORE": "#aa9cfc", "INDICATOR": "#ffd1dc",
+}
+DISPLACY_OPTIONS: dict[str, Any] = {"ents": list(LABELS), "colors": LABEL_COLORS}
 
 
 class PerfevalComponent:
@@ -61,12 +80,22 @@ class PerfevalComponent:
         self.name = name
         self.model = model
         self.rules_only = rules_only
+        self._home_pid = os.getpid()  # the process that built the component
+        self._ready_pid: int | None = None  # the process whose torch settings were made
         self._extractor: Extractor | None = None
         register_extensions()
 
     @property
     def extractor(self) -> Extractor:
-        """The :class:`perfeval.Extractor`, loaded on first use."""
+        """The :class:`perfeval.Extractor`, loaded on first use; in a worker process, torch is
+        set to one thread first (see the module docstring)."""
+        pid = os.getpid()
+        if self._ready_pid != pid:
+            if pid != self._home_pid and not self.rules_only:
+                import torch
+
+                torch.set_num_threads(1)
+            self._ready_pid = pid
         if self._extractor is None:
             self._extractor = load(model=self.model, rules_only=self.rules_only)
         return self._extractor
@@ -75,10 +104,12 @@ class PerfevalComponent:
         return apply_document(doc, self.extractor.extract(doc.text))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"name": self.name, "model": self.model, "rules_only": self.rules_only}
+        return {"name": self.name, "model": self.model, "rules_only": self.rules_only, "home_pid": self._home_pid}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.name, self.model, self.rules_only = state["name"], state["model"], state["rules_only"]
+        self._home_pid = state["home_pid"]
+        self._ready_pid = None
         self._extractor = None
         register_extensions()
 
@@ -105,7 +136,7 @@ def apply_document(doc: Doc, document: Document) -> Doc:
     register_extensions()
     spans = _aligned_spans(doc, document)
     doc.ents = sorted({(s.start, s.end): s for s in spans.values()}.values(), key=lambda s: s.start)
-    doc._.perfeval_links = [
+    links = [
         {
             "value": [spans[rel.head].start_char, spans[rel.head].end_char],
             "indicator": [spans[rel.tail].start_char, spans[rel.tail].end_char],
@@ -114,7 +145,8 @@ def apply_document(doc: Doc, document: Document) -> Doc:
         for rel in document.relations
         if rel.head in spans and rel.tail in spans and spans[rel.head] is not spans[rel.tail]
     ]
-    doc._.perfeval_records = [record.to_dict() for record in document.records]
+    doc._.perfeval_links = sorted(links, key=lambda link: link["value"])
+    doc._.perfeval_records = storable_records(document.records)
     doc._.perfeval_meta = {"name": document.name, "meta": document.meta}
     return doc
 

@@ -1,8 +1,9 @@
 from pathlib import Path
 
+import datasets
 import pytest
 
-from perfeval.data import read_doccano
+from perfeval.data import read_doccano, write_doccano
 from perfeval.data.bio import BIO_LABELS, label2id, spans_from_bio
 from perfeval.data.hf import from_hf_example, to_hf_dataset
 from perfeval.types import Document, Entity, Relation
@@ -99,3 +100,36 @@ def test_round_trip_of_the_annotated_corpus() -> None:
     assert [from_hf_example(row) for row in dataset] == docs
     for doc, row in zip(docs, dataset):
         assert spans_from_bio(row["ner_tags"]) == [(e.label, e.start, e.end) for e in doc.entities]
+
+
+def _docs() -> list[Document]:
+    """The seed document and three renamed copies of it with one link less each."""
+    docs = [seed_doc()]
+    for k in range(1, 4):
+        doc = seed_doc()
+        doc.name, doc.relations = f"copy{k}", doc.relations[: k % 2]
+        docs.append(doc)
+    return docs
+
+
+def test_a_file_or_a_folder_of_annotations_gives_the_same_rows(tmp_path: Path) -> None:
+    docs = _docs()
+    (tmp_path / "more").mkdir()
+    write_doccano(docs[:2], tmp_path / "a.jsonl")
+    write_doccano(docs[2:], tmp_path / "more" / "b.jsonl")
+    expected = to_hf_dataset(docs).to_list()
+    assert to_hf_dataset(tmp_path).to_list() == expected
+    assert to_hf_dataset(str(tmp_path / "a.jsonl")).to_list() == expected[:2]
+
+
+def test_a_split_keeps_each_document_whole_in_one_split() -> None:
+    docs = _docs()
+    rows = {row["id"]: row for row in to_hf_dataset(docs).to_list()}
+    splits = to_hf_dataset(docs, test_size=0.25, seed=3)
+    assert isinstance(splits, datasets.DatasetDict) and set(splits) == {"train", "test"}
+    train, test = splits["train"].to_list(), splits["test"].to_list()
+    assert (len(train), len(test)) == (3, 1)
+    assert sorted(row["id"] for row in train + test) == sorted(rows)
+    assert all(row == rows[row["id"]] for row in train + test)
+    assert to_hf_dataset(docs, test_size=0.25, seed=3)["test"]["id"] == splits["test"]["id"]
+    assert to_hf_dataset(docs, test_size=2)["test"].num_rows == 2

@@ -5,8 +5,11 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -211,6 +214,17 @@ def test_one_megabyte_text(overfit: Path) -> None:
     assert all(a.end <= b.start for a, b in zip(pred.entities, pred.entities[1:]))
 
 
+def test_lone_surrogates_are_read_as_replacement_characters(overfit: Path) -> None:
+    model = PerfevalModel.from_pretrained(overfit)
+    text = "\ud800" + DOCS[0].text.replace("，", "\udc80，", 1)
+    replaced = text.replace("\ud800", "\ufffd").replace("\udc80", "\ufffd")
+    pred, same = model.predict(text), model.predict(replaced)
+    assert pred.entities and pred.relations
+    assert [(e.label, e.start, e.end) for e in pred.entities] == [(e.label, e.start, e.end) for e in same.entities]
+    assert all(text[e.start : e.end] == e.text for e in pred.entities)
+    assert pred.relations == same.relations
+
+
 # --- loading errors -------------------------------------------------------------------------
 
 
@@ -368,6 +382,51 @@ def test_snap_indicators_uses_the_innermost_of_nested_rule_spans() -> None:
     predicted = [piece(deputies, text.index("社区") + 2), piece(act, act + 6)]  # 人大代表⏎⏎进社区 | 接待选民群众
     snapped = snap_indicators(predicted, [(deputies, deputies + 4), (deputies, act + 6)], offsets, text)
     assert [s.entity.text for s in snapped] == ["人大代表", "接待选民群众"]
+
+
+def test_snap_indicators_on_a_long_text_is_linear() -> None:
+    """100,000 rule spans, each with a predicted piece inside: a pass that compared every rule
+    span with every other would run for minutes (the alarm stops it); a linear one takes a second."""
+    from perfeval.model.decoding import TokenSpan, snap_indicators
+
+    unit = "召开常委会会议13次，"
+    count = 100_000
+    text = unit * count
+    offsets = [(i, i + 1) for i in range(len(text))]
+    rule_spans = [(k * len(unit) + 2, k * len(unit) + 7) for k in range(count)]  # 常委会会议
+    pieces = [TokenSpan(Entity("INDICATOR", s + 1, s + 3, text[s + 1 : s + 3], "model", 0.8), s + 1, s + 2) for s, _ in rule_spans]
+    with _alarm(seconds=60):
+        snapped = snap_indicators(pieces, rule_spans, offsets, text)
+    assert [(s.entity.start, s.entity.end) for s in snapped] == rule_spans
+    assert {s.entity.text for s in snapped} == {"常委会会议"}
+
+
+def test_viterbi_gives_the_same_path_whatever_its_chunk_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfeval.data.bio import BIO_LABELS
+    from perfeval.model import decoding
+
+    log_probs = np.log(np.random.default_rng(0).dirichlet(np.ones(len(BIO_LABELS)) * 0.3, size=200)).clip(-50)
+    whole = decoding.viterbi(log_probs, BIO_LABELS)
+    for rows in (1, 3, 64, 199):
+        monkeypatch.setattr(decoding, "VITERBI_ROWS", rows)
+        assert decoding.viterbi(log_probs, BIO_LABELS) == whole
+    assert len(whole) == 200 and len(set(whole)) > 3
+
+
+@contextmanager
+def _alarm(seconds: int) -> Iterator[None]:
+    """Raise ``TimeoutError`` in the test if the block runs longer than ``seconds`` (a hang guard)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @given(st.lists(st.tuples(st.integers(0, 15), st.integers(1, 6)), max_size=8))

@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass, field
 
+import pytest
+
+import perfeval
+
 from perfeval.pipeline import Extractor
 from perfeval.types import Entity, Relation
 
@@ -104,3 +108,30 @@ def test_a_model_number_where_numbers_are_never_values_is_dropped_in_hybrid_only
     model = FixedModel([Entity("COUNT", ordinal, ordinal + 2, "八次", source="model", confidence=0.9)], [])
     assert [r.text for r in Extractor(model).extract(text).records] == ["13次"]
     assert [r.text for r in Extractor(model, hybrid=False).extract(text).records] == ["八次"]
+
+
+def test_a_model_value_that_cannot_be_normalised_gives_no_record():
+    text = "1. 年度预算 2054.25 万元"
+    bare = Entity("MONEY", 0, 2, "1.", source="model", confidence=0.9)  # unit 元 but no scale: value None
+    indicator = Entity("INDICATOR", 3, 7, "年度预算", source="model", confidence=0.9)
+    model = FixedModel([bare, indicator], [(0, 1, 0.9)])
+    for extractor in (Extractor(model), Extractor(model, hybrid=False)):
+        doc = extractor.extract(text)
+        assert all(r.value is not None for r in doc.records)
+        assert "1." not in [e.text for e in doc.entities]
+        assert all(doc.entities[rel.head].is_value for rel in doc.relations)
+    assert [(r.text, r.indicator.text) for r in Extractor(model).extract(text).records] == [("2054.25 万元", "年度预算")]
+
+
+@pytest.mark.skipif(not perfeval.DEFAULT_MODEL.exists(), reason="no embedded default model in this checkout")
+@pytest.mark.parametrize("text", ["1.", "共3.5", "abc 1. def 2."])
+def test_the_default_extractor_gives_no_record_without_a_value(text):
+    assert all(r.value is not None for r in perfeval.extract(text).records)
+
+
+@pytest.mark.skipif(not perfeval.DEFAULT_MODEL.exists(), reason="no embedded default model in this checkout")
+def test_the_default_extractor_reads_text_with_lone_surrogates():
+    text = "年度预算\ud800 2054.25 万元，\udc80完成预算的 90.6%。"
+    doc = perfeval.extract(text)
+    assert [(r.text, r.value) for r in doc.records] == [("2054.25 万元", 20542500), ("90.6%", 90.6)]
+    assert all(text[e.start:e.end] == e.text for e in doc.entities)

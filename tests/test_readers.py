@@ -3,20 +3,25 @@ as the plain text, page numbers, running headers and page numbers skipped, table
 ``|`` rows, and clear errors for scanned, encrypted and broken files."""
 
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 
 import docx
 import pytest
 from reportlab.lib import colors
+from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
 import perfeval
 from perfeval.readers import ReadError, read
+from perfeval.readers import docx as docx_reader
+from perfeval.readers.docx import DocxLimits
 from perfeval.tables import find_values
 
 FONT = "STSong-Light"
@@ -181,4 +186,132 @@ def test_broken_files_raise_read_error(tmp_path, name, data, message):
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(ReadError, match=message):
+        read(path)
+
+
+# --- glyphs that pdfminer cannot map to characters --------------------------------------------
+
+pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))  # shipped with reportlab
+
+
+def drop_unicode_maps(path: Path) -> Path:
+    """Rename the fonts' ``/ToUnicode`` entries in place (same length: the xref offsets hold),
+    so their glyphs map to no character. Needs a PDF written with ``pageCompression=0``."""
+    data = path.read_bytes()
+    assert b"/ToUnicode" in data
+    path.write_bytes(data.replace(b"/ToUnicode", b"/ToUnicodX"))
+    return path
+
+
+def test_pdf_with_only_an_owner_password_is_read_through_pdfium(tmp_path, report):
+    """pdfminer gives ``(cid:N)`` for every glyph of such a file; pdfium decodes them."""
+    lines = [line for line in report.split("\n") if line.strip()][:60]
+    path = tmp_path / "owner.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    for page in (lines[:30], lines[30:]):
+        pdf.setFont(FONT, 11)
+        for k, line in enumerate(page):
+            pdf.drawString(60, A4[1] - 40 - 14 * k, line)
+        pdf.showPage()
+    pdf.save()
+    source = read(path)
+    assert "(cid:" not in source.text and "\ufffd" not in source.text
+    assert len(source.page_starts) == 2
+    expected = value_keys("\n".join(lines))
+    assert value_keys(source.text) == expected and sum(expected.values()) > 5
+
+
+def test_a_stray_unmapped_glyph_becomes_a_replacement_character(tmp_path):
+    path = tmp_path / "symbol.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    pdf.setFont(FONT, 11)
+    for k in range(20):
+        pdf.drawString(60, 780 - 14 * k, "年度预算 2054.25 万元，完成预算的 90.6%。")
+    pdf.setFont("Vera", 11)
+    pdf.drawString(60, 400, "\u2022 \u00e9")  # two glyphs of a font without its map
+    pdf.save()
+    source = read(drop_unicode_maps(path))
+    assert source.text == "\n".join(["年度预算 2054.25 万元，完成预算的 90.6%。"] * 20 + ["\ufffd \ufffd"])
+
+
+def test_a_stray_unmapped_glyph_in_a_table_cell_becomes_a_replacement_character(tmp_path):
+    path = tmp_path / "symbol_table.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    rows = [row[:] for row in SCORE_TABLE]
+    rows[1][5] = "\u2022"  # the 分值 cell of 召开常委会会议, in a font without its map
+    grid = Table(rows)
+    grid.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9), ("FONT", (5, 1), (5, 1), "Vera", 9),
+                              ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    _, height = grid.wrapOn(pdf, A4[0] - 120, A4[1])
+    grid.drawOn(pdf, 60, A4[1] - 100 - height)
+    pdf.save()
+    source = read(drop_unicode_maps(path))
+    assert "(cid:" not in source.text
+    assert "召开常委会会议|≥12次|13次|\ufffd|10" in source.text
+    assert "\ufffd" in [cell.text for table in source.tables for row in table.rows for cell in row.cells if cell is not None]
+
+
+def test_pdf_whose_font_maps_no_glyph_asks_for_ocr(tmp_path):
+    path = tmp_path / "unmapped.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    pdf.setFont("Vera", 11)
+    pdf.drawString(60, 700, "\u00e9t\u00e9 \u00e0 \u00fcber 2054,25 \u20ac")
+    pdf.save()
+    with pytest.raises(ReadError) as error:
+        read(drop_unicode_maps(path))
+    assert str(error.value) == (
+        f"{path}: page 1 has text in a font that maps its glyphs to no characters; "
+        "run OCR on the file first, e.g. ocrmypdf --force-ocr, then retry"
+    )
+
+
+# --- DOCX size limits -------------------------------------------------------------------------
+
+
+def write_docx(path: Path, paragraphs: list[str]) -> Path:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    document.save(path)
+    return path
+
+
+def test_docx_expanding_past_the_xml_limit_is_refused_before_parsing(tmp_path, monkeypatch):
+    path = write_docx(tmp_path / "bomb.docx", ["年度预算 9 万元" + "9" * 2_000_000])  # 2 MB of XML, a few kB zipped
+    assert path.stat().st_size < 100_000
+
+    def parse(*args, **kwargs):
+        raise AssertionError("parsed a file over the limit")
+
+    monkeypatch.setattr(docx_reader.docx, "Document", parse)
+    with zipfile.ZipFile(path) as archive:
+        sizes = {part.filename: part.file_size for part in archive.infolist()}
+    xml = sum(size for name, size in sizes.items() if name.endswith((".xml", ".rels")))
+    assert xml > 2_000_000
+    with pytest.raises(ReadError) as error:
+        docx_reader.read_docx(path, DocxLimits(xml_bytes=1_000_000))
+    assert str(error.value) == (
+        f"{path}: its XML would expand to {xml / 1e6:.1f} MB, over the limit of 1.0 MB (a zip bomb, or a very large "
+        "document); if the file is genuine, set PERFEVAL_DOCX_MAX_XML_MB higher and retry"
+    )
+    with pytest.raises(ReadError, match=f"its parts would expand to {sum(sizes.values()) / 1e6:.1f} MB, over the limit of 1.0 MB"):
+        docx_reader.read_docx(path, DocxLimits(unzipped_bytes=1_000_000))
+
+
+def test_docx_limits_come_from_the_environment(tmp_path, monkeypatch):
+    path = write_docx(tmp_path / "long.docx", ["完成预算的 90.6%。" * 100])
+    assert read(path).text == "完成预算的 90.6%。" * 100
+    monkeypatch.setenv("PERFEVAL_DOCX_MAX_XML_MB", "0.01")
+    with pytest.raises(ReadError, match=r"its XML would expand to \d+\.\d MB, over the limit of 0\.0 MB"):
+        read(path)
+    monkeypatch.delenv("PERFEVAL_DOCX_MAX_XML_MB")
+    monkeypatch.setenv("PERFEVAL_DOCX_MAX_CHARS", "1000")
+    with pytest.raises(ReadError) as error:
+        read(path)
+    assert str(error.value) == (
+        f"{path}: has 1,200 characters of text, over the limit of 1,000; "
+        "if the file is genuine, set PERFEVAL_DOCX_MAX_CHARS higher and retry"
+    )
+    monkeypatch.setenv("PERFEVAL_DOCX_MAX_CHARS", "lots")
+    with pytest.raises(ReadError, match="PERFEVAL_DOCX_MAX_CHARS='lots' is not a number"):
         read(path)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
+import re
+import signal
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -12,12 +15,13 @@ from typing import Any
 
 import pytest
 import spacy
+from spacy import displacy
 from spacy.lang.zh import ChineseTokenizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 
 import perfeval
 from perfeval.data.spacy import from_spacy_doc
-from perfeval.spacy_component import PerfevalComponent, apply_document
+from perfeval.spacy_component import DISPLACY_OPTIONS, LABEL_COLORS, PerfevalComponent, apply_document
 from perfeval.types import Document, Entity, Indicator, Record, Relation
 
 TEXT = "2023年年度预算 2054.25 万元，全年累计实际开支 1860.77万元，完成预算的 90.6%。"
@@ -209,3 +213,118 @@ def test_uninitialised_pkuseg_fails_in_the_tokenizer() -> None:
     nlp.add_pipe("perfeval", config={"rules_only": True})
     with pytest.raises(ValueError, match="pkuseg"):
         nlp(TEXT)
+
+
+# --- entity attributes and displaCy --------------------------------------------------------
+
+
+def test_each_entity_carries_its_value_unit_and_indicator(rules_nlp: spacy.language.Language) -> None:
+    doc = rules_nlp(TEXT)
+    found = [(e.label_, e.text, e._.value, e._.unit, e._.indicator) for e in doc.ents]
+    assert [(label, text, value, unit, ind and (ind.label_, ind.text)) for label, text, value, unit, ind in found] == [
+        ("INDICATOR", "年度预算", None, None, None),
+        ("MONEY", "2054.25 万元", 20542500, "元", ("INDICATOR", "年度预算")),
+        ("INDICATOR", "实际开支", None, None, None),
+        ("MONEY", "1860.77万元", 18607700, "元", ("INDICATOR", "实际开支")),
+        ("INDICATOR", "完成预算", None, None, None),
+        ("PERCENT", "90.6%", 90.6, "%", ("INDICATOR", "完成预算")),
+    ]
+    assert all(ind is None or ind in doc.ents for *_, ind in found)
+
+
+def test_entity_attributes_survive_a_docbin_round_trip(rules_nlp: spacy.language.Language) -> None:
+    docbin = DocBin(store_user_data=True)
+    docbin.add(rules_nlp(TEXT))
+    (doc,) = DocBin().from_bytes(docbin.to_bytes()).get_docs(spacy.blank("zh").vocab)
+    money = doc.ents[1]
+    assert (money.text, money._.value, money._.unit, money._.indicator.text) == ("2054.25 万元", 20542500, "元", "年度预算")
+
+
+def test_a_grown_entity_keeps_the_value_of_the_record_inside_it() -> None:
+    words = ["年度预算", " ", "2054.25", " ", "万元", "，", "完成预算的", " ", "90.6%", "。"]
+    nlp = spacy.blank("zh")
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    text = doc.text
+    done = text.index("完成")
+    document = Document(text, [
+        Entity("INDICATOR", 0, 4, "年度预算"), Entity("MONEY", 5, 15, "2054.25 万元"),
+        Entity("INDICATOR", done, done + 2, "完成"), Entity("PERCENT", text.index("90.6%"), text.index("90.6%") + 5, "90.6%"),
+    ], [Relation(1, 0), Relation(3, 2)], [
+        Record("PERCENT", "90.6%", text.index("90.6%"), text.index("90.6%") + 5, 90.6, "%"),
+        Record("MONEY", "2054.25 万元", 5, 15, 20542500, "元"),  # out of order: the writer sorts them
+    ])
+    apply_document(doc, document)
+    assert [(e.text, e._.value, e._.indicator and e._.indicator.text) for e in doc.ents] == [
+        ("年度预算", None, None), ("2054.25 万元", 20542500, "年度预算"), ("完成预算的", None, None), ("90.6%", 90.6, "完成预算的")]
+
+
+def test_displacy_draws_the_five_labels_in_the_review_page_colours(rules_nlp: spacy.language.Language) -> None:
+    css = (Path(perfeval.__file__).parent / "templates" / "render.css").read_text(encoding="utf-8")
+    assert dict(re.findall(r"mark\.pe-(\w+) \{ background: (#[0-9a-f]{6}); \}", css)) == LABEL_COLORS
+    html = displacy.render(rules_nlp(TEXT), style="ent", options=DISPLACY_OPTIONS)
+    for label in ("MONEY", "PERCENT", "INDICATOR"):
+        assert f"background: {LABEL_COLORS[label]}" in html
+    assert set(LABEL_COLORS) == set(perfeval.types.LABELS) == set(DISPLACY_OPTIONS["ents"])
+
+
+# --- worker processes -----------------------------------------------------------------------
+
+
+def test_a_value_too_large_for_msgpack_is_stored_as_a_float() -> None:
+    document = Document(TEXT, [Entity("MONEY", 10, 20, TEXT[10:20])], [], [Record("MONEY", TEXT[10:20], 10, 20, 2**70, "元")])
+    doc = apply_document(spacy.blank("zh").make_doc(TEXT), document)
+    back = Doc(doc.vocab).from_bytes(doc.to_bytes())
+    assert back._.perfeval_records[0]["value"] == float(2**70)
+    assert back.ents[0]._.value == float(2**70)
+
+
+def run_script(script: str, timeout: int) -> str:
+    """stdout of ``python -c script``; fails the test if it runs past ``timeout`` seconds, after
+    killing its whole process group (spaCy's workers included)."""
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"still running after {timeout} s: hung")
+    assert proc.returncode == 0, err
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not perfeval.DEFAULT_MODEL.exists(), reason="no embedded default model in this checkout")
+def test_pipe_after_the_model_ran_in_the_parent_does_not_hang() -> None:
+    """Forked workers inherit the parent's torch thread pool, which does not survive a fork."""
+    script = (
+        "import json, spacy, torch\n"
+        "torch.set_num_threads(2)\n"  # a thread pool for the workers to inherit, on any machine
+        "nlp = spacy.blank('zh')\n"
+        "nlp.add_pipe('perfeval')\n"
+        f"text = {TEXT!r}\n"
+        "first = [(e.label_, e.text) for e in nlp(text).ents]\n"
+        "docs = list(nlp.pipe([text] * 4, n_process=2, batch_size=1))\n"
+        "print(json.dumps([first] + [[(e.label_, e.text) for e in d.ents] for d in docs], ensure_ascii=False))\n"
+    )
+    ents = json.loads(run_script(script, timeout=240))
+    assert len(ents) == 5 and all(e == ents[0] for e in ents) and ["MONEY", "2054.25 万元"] in ents[0]
+
+
+@pytest.mark.slow
+def test_pipe_with_a_value_too_large_for_msgpack_does_not_hang() -> None:
+    """A worker that cannot serialise its Doc sends spaCy down its error path, where the other
+    worker, busy with long documents, blocks on a full pipe that nobody reads."""
+    report = REPORTS[1].read_text(encoding="utf-8")
+    script = (
+        "import json, spacy\n"
+        "nlp = spacy.blank('zh')\n"
+        "nlp.add_pipe('perfeval', config={'rules_only': True})\n"
+        f"texts = ['年度预算 25867048719552亿元。'] + [open({str(REPORTS[1])!r}, encoding='utf-8').read()] * 8\n"
+        "docs = list(nlp.pipe(texts, n_process=2, batch_size=1))\n"
+        "one = [nlp(t)._.perfeval_records for t in texts]\n"
+        "print(json.dumps([[d._.perfeval_records for d in docs] == one, docs[0]._.perfeval_records]))\n"
+    )
+    same, first = json.loads(run_script(script, timeout=240))
+    assert same and len(report) > 3000
+    assert all(isinstance(record["value"], (int, float)) for record in first)

@@ -12,16 +12,24 @@ Columns:
 
 The conversion is lossless for annotated documents: :func:`from_hf_example` rebuilds the
 :class:`~perfeval.types.Document` that :func:`~perfeval.data.doccano.read_doccano` gives.
+
+Documents, or an annotation file or folder::
+
+    to_hf_dataset(docs)                              # a Dataset
+    to_hf_dataset("annotations/")                    # the same from doccano JSONL
+    to_hf_dataset("annotations/", test_size=0.25)    # a DatasetDict: train and test, split by document
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import Any, overload
 
 import datasets
 
 from perfeval.data.bio import BIO_LABELS, bio_tags
+from perfeval.data.doccano import read_doccano
 from perfeval.types import VALUE_OF, Document, Entity, Relation
 
 FEATURES = datasets.Features(
@@ -59,11 +67,31 @@ def _row(doc: Document) -> dict[str, Any]:
     }
 
 
-def to_hf_dataset(docs: Iterable[Document]) -> datasets.Dataset:
-    """One row per document with the columns described in the module docstring."""
+@overload
+def to_hf_dataset(source: Iterable[Document] | str | Path, *, test_size: None = None, seed: int = 0) -> datasets.Dataset: ...
+
+
+@overload
+def to_hf_dataset(source: Iterable[Document] | str | Path, *, test_size: float | int, seed: int = 0) -> datasets.DatasetDict: ...
+
+
+def to_hf_dataset(
+    source: Iterable[Document] | str | Path, *, test_size: float | int | None = None, seed: int = 0
+) -> datasets.Dataset | datasets.DatasetDict:
+    """One row per document with the columns described in the module docstring.
+
+    ``source``: documents, or an annotation file or folder (doccano JSONL, read with
+    :func:`~perfeval.data.doccano.read_doccano`). With ``test_size`` (a share of the
+    documents, or their number) the result is a ``DatasetDict`` of ``train`` and ``test``
+    drawn by document with ``seed``: a document is wholly in one split.
+    """
+    docs = read_doccano(source) if isinstance(source, (str, Path)) else source
     rows = [_row(doc) for doc in docs]
     columns = {name: [row[name] for row in rows] for name in FEATURES}
-    return datasets.Dataset.from_dict(columns, features=FEATURES)
+    dataset = datasets.Dataset.from_dict(columns, features=FEATURES)
+    if test_size is None:
+        return dataset
+    return dataset.train_test_split(test_size=test_size, seed=seed)
 
 
 def from_hf_example(example: dict[str, Any]) -> Document:

@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 
-from perfeval.spacy_ext import register_extensions
+from perfeval.spacy_ext import register_extensions, storable_records
 from perfeval.types import Document, Entity, Indicator, Record, Relation
 
 
@@ -45,8 +45,8 @@ def to_spacy_doc(document: Document, nlp: Language | None = None) -> Doc:
         doc.ents = spans
     except ValueError as err:
         raise ValueError(f"document {document.name}: entities overlap ({err})") from None
-    doc._.perfeval_links = [_link(document, rel) for rel in document.relations]
-    doc._.perfeval_records = [record.to_dict() for record in document.records]
+    doc._.perfeval_links = sorted((_link(document, rel) for rel in document.relations), key=lambda link: link["value"])
+    doc._.perfeval_records = storable_records(document.records)
     doc._.perfeval_meta = {"name": document.name, "meta": document.meta}
     return doc
 

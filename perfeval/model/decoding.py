@@ -79,8 +79,10 @@ def snap_indicators(
         hits = [i for i in range(lo, bisect_left(ent_starts, end)) if spans[i].entity.end > start]
         if not hits or start < last_end or any(not spans[i].entity.label == INDICATOR or i in replaced for i in hits):
             continue
-        others = [r for j, r in enumerate(rule_indicators) if j != k and abs(j - k) <= 3]
-        if any(r[0] < spans[i].entity.end and spans[i].entity.start < r[1] for i in hits for r in others):
+        # innermost spans start and end in increasing order, so a piece that overlaps span k and
+        # another one overlaps a neighbour of k too: looking at neighbours keeps this linear
+        neighbours = rule_indicators[max(0, k - 3) : k] + rule_indicators[k + 1 : k + 4]
+        if any(r[0] < spans[i].entity.end and spans[i].entity.start < r[1] for i in hits for r in neighbours):
             continue
         first, stop = bisect_left(starts, start), bisect_left(starts, end)
         if stop <= first or offsets[first][0] != start or offsets[stop - 1][1] != end:
@@ -111,32 +113,38 @@ def innermost(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     ]
 
 
+VITERBI_ROWS = 8192  # rows of scores turned into Python floats at a time
+
+
 def viterbi(log_probs: np.ndarray, labels: Sequence[str]) -> list[int]:
     """log_probs: (n, T) -> the tag ids of the most probable valid BIO sequence (length n).
 
     ``I-X`` may only follow ``B-X`` or ``I-X``; every other tag may follow any tag, so it
     takes the best previous tag overall, and a step costs one max plus one comparison per
     ``I-`` tag (plain Python floats: numpy's per-call cost dominates on 11 tags). Ties go
-    to the lower tag id.
+    to the lower tag id. Memory: the back pointers take one byte per token and tag; scores
+    become Python floats :data:`VITERBI_ROWS` rows at a time.
     """
     n, n_tags = log_probs.shape
     inside = [(j, labels.index(f"B-{tag[2:]}")) for j, tag in enumerate(labels) if tag.startswith("I-")]
-    rows = log_probs.tolist()
-    score = list(rows[0])
+    score = log_probs[0].tolist()
     for j, _ in inside:
         score[j] = -math.inf
-    back: list[list[int]] = [[0] * n_tags]
-    for t in range(1, n):
-        best = score.index(max(score))
-        pointers = [best] * n_tags
-        for j, b in inside:
-            pointers[j] = b if score[b] >= score[j] else j
-        row = rows[t]
-        score = [score[k] + x for k, x in zip(pointers, row)]
-        back.append(pointers)
+    back = np.zeros((n, n_tags), dtype=np.min_scalar_type(n_tags - 1))
+    for first in range(1, n, VITERBI_ROWS):
+        pointer_rows = []
+        for row in log_probs[first : first + VITERBI_ROWS].tolist():
+            best = score.index(max(score))
+            pointers = [best] * n_tags
+            for j, b in inside:
+                pointers[j] = b if score[b] >= score[j] else j
+            score = [score[k] + x for k, x in zip(pointers, row)]
+            pointer_rows.append(pointers)
+        back[first : first + len(pointer_rows)] = pointer_rows
     path = [score.index(max(score))]
-    for t in range(n - 1, 0, -1):
-        path.append(back[t][path[-1]])
+    for stop in range(n, 1, -VITERBI_ROWS):
+        for pointers in reversed(back[max(1, stop - VITERBI_ROWS) : stop].tolist()):
+            path.append(pointers[path[-1]])
     return path[::-1]
 
 

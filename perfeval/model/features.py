@@ -112,7 +112,7 @@ class TextStats:
     """Prefix counts over a text and the rules' links, so pair features cost O(log n) each."""
 
     def __init__(self, text: str, indicator_starts: Sequence[int], value_starts: Sequence[int], rules: RuleView) -> None:
-        chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         breaks = np.isin(chars, [ord(c) for c in SENTENCE_BREAKS])
         self._breaks = np.concatenate([[0], np.cumsum(breaks)])
         self._newlines = np.concatenate([[0], np.cumsum(chars == ord("\n"))])

@@ -14,7 +14,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from perfeval.model.config import CONFIG_NAME, MODEL_TYPE, SCHEMA_VERSION, WEIGHTS_NAME, ModelConfig
+from perfeval.model.config import CONFIG_NAME, MODEL_TYPE, SCHEMA_VERSION, WEIGHTS_NAME, ConfigError, ModelConfig
 from perfeval.model.encoder import COMPACT_MODEL_TYPE, CompactEncoder, CompactEncoderConfig
 from perfeval.model.modeling import PerfevalNetwork
 from perfeval.model.tokenization import TOKENIZER_FILE, ModelTokenizer
@@ -51,6 +51,8 @@ def read_config(path: Path) -> ModelConfig:
         )
     try:
         return ModelConfig.from_dict(obj)
+    except ConfigError as err:
+        raise ModelLoadError(f"model directory {path}: {CONFIG_NAME} key {err.key!r} {err.problem}; correct it or retrain the model") from None
     except (KeyError, TypeError) as err:
         raise ModelLoadError(f"model directory {path} is corrupt: {CONFIG_NAME} lacks or mistypes {_one_line(err)}; re-save or retrain the model") from None
 

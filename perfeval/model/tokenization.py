@@ -14,6 +14,7 @@ and hard line breaks inside numbers stay visible without shifting offsets.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 SPECIAL_ROLES = ("pad_token", "unk_token", "cls_token", "sep_token", "mask_token")  # in SPECIAL_TOKENS' order
 TOKENIZER_FILE = "tokenizer.json"
 TOKENIZER_CONFIG_FILE = "tokenizer_config.json"
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a Python str may hold them; no tokenizer takes them
 ALWAYS_IN_VOCAB = (
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
     "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -164,8 +166,12 @@ def build_char_tokenizer(texts: Iterable[str], min_freq: int = 2) -> ModelTokeni
 
 
 def encode(tokenizer: ModelTokenizer, text: str) -> Encoded:
-    """Tokenise the whole of ``text`` (no special tokens, no truncation)."""
-    enc = tokenizer.backend.encode(text, add_special_tokens=False)
+    """Tokenise the whole of ``text`` (no special tokens, no truncation).
+
+    A lone surrogate (text decoded with ``errors="surrogateescape"``, or cut from a UTF-16
+    source) is read as U+FFFD, one code point for one, so offsets still index ``text``.
+    """
+    enc = tokenizer.backend.encode(LONE_SURROGATE.sub("\ufffd", text), add_special_tokens=False)
     ids: list[int] = []
     offsets: list[tuple[int, int]] = []
     gaps: list[int] = []

@@ -9,6 +9,8 @@ Layout of the returned text:
   row per line, cells joined by ``|`` (see :mod:`perfeval.readers.rows`), at the
   vertical position of the table's top edge; its grid of cells, with their spans in the
   text, becomes :attr:`SourceText.tables` (one table when it goes on over a page break);
+- a page whose glyphs pdfminer cannot map to characters is read by pdfium instead, in plain
+  lines (see :func:`_decode_unmapped_glyphs`);
 - running headers and footers (an edge line that recurs, digits aside, on more than half
   of the pages) and page-number lines at a page's edge (``- 4 -``, ``第 3 页 共 12 页``,
   ``3/12``, a bare number) stay in the text and are listed in ``skip``.
@@ -22,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pypdfium2
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
@@ -40,6 +44,9 @@ _PAGE_NUMBER = re.compile(
     r"|\d+\s*/\s*\d+)$"  # 3/12
 )
 _DIGITS = re.compile(r"\d+")
+UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")  # pdfminer's text for a glyph that its font maps to no character
+UNMAPPED_SHARE = 0.05  # a page with more of its glyphs unmapped than this is read again by pdfium
+REPLACEMENT_CHARACTER = "\ufffd"
 
 Box = tuple[float, float, float, float]
 
@@ -58,7 +65,7 @@ def read_pdf(path: Path) -> SourceText:
         raise _read_error(path, exc) from exc
     if not has_text:
         raise ReadError(f"{path}: has no text layer (scanned PDF?); run OCR first, e.g. ocrmypdf, then retry")
-    lines = [page_lines for page_lines, _ in pages]
+    lines = _decode_unmapped_glyphs(path, [page_lines for page_lines, _ in pages])
     source = _assemble(lines, _boilerplate(lines))
     source.path = path
     source.meta = {"format": "pdf", "pages": len(pages), "tables": sum(count for _, count in pages)}
@@ -70,6 +77,66 @@ def _read_error(path: Path, cause: object) -> ReadError:
         return ReadError(f"{path}: is encrypted (password-protected); remove the password, e.g. qpdf --decrypt, then retry")
     reason = str(cause) or type(cause).__name__
     return ReadError(f"{path}: is not a readable PDF (damaged or not a PDF: {reason}); re-export it and retry")
+
+
+def _decode_unmapped_glyphs(path: Path, pages: list[list[str | GridRow]]) -> list[list[str | GridRow]]:
+    """The pages' lines with the glyphs that pdfminer left unmapped decoded, or replaced.
+
+    pdfminer writes a glyph whose font it cannot map to a character as ``(cid:N)``: whole pages
+    of them where the map is out of its reach (PDFs with only an owner password, some CID
+    fonts), a stray one for a symbol. A page with more than :data:`UNMAPPED_SHARE` of its glyphs
+    unmapped is read again by pdfium, which decodes those fonts: plain lines in content order,
+    its tables as space-separated rows (no grid). A stray unmapped glyph becomes U+FFFD, in
+    lines and table cells, so that the digits of ``(cid:19)`` never read as a figure. Raises
+    :class:`ReadError` when pdfium cannot map a page either.
+    """
+    redo = [i for i, lines in enumerate(pages) if _unmapped_share([_text(line) for line in lines]) > UNMAPPED_SHARE]
+    if redo:
+        pages = list(pages)
+        try:
+            document = pypdfium2.PdfDocument(path)
+        except pypdfium2.PdfiumError as exc:
+            raise _read_error(path, exc) from exc
+        try:
+            for i in redo:
+                pages[i] = [*_pdfium_lines(path, document, i)]
+        finally:
+            document.close()
+    return [[_replace_unmapped(line) for line in lines] for lines in pages]
+
+
+def _unmapped_share(lines: list[str]) -> float:
+    """The share of a page's glyphs (whitespace aside) that pdfminer wrote as ``(cid:N)``."""
+    unmapped = sum(len(UNMAPPED_GLYPH.findall(line)) for line in lines)
+    if not unmapped:
+        return 0.0
+    glyphs = sum(len("".join(UNMAPPED_GLYPH.sub(REPLACEMENT_CHARACTER, line).split())) for line in lines)
+    return unmapped / glyphs
+
+
+def _replace_unmapped(line: str | GridRow) -> str | GridRow:
+    if isinstance(line, GridRow):
+        return GridRow(line.table, tuple(cell and UNMAPPED_GLYPH.sub(REPLACEMENT_CHARACTER, cell) for cell in line.cells))
+    return UNMAPPED_GLYPH.sub(REPLACEMENT_CHARACTER, line)
+
+
+def _pdfium_lines(path: Path, document: pypdfium2.PdfDocument, index: int) -> list[str]:
+    """The non-blank text lines of page ``index`` as pdfium reads them."""
+    page = document[index]
+    text_page = page.get_textpage()
+    try:
+        count = text_page.count_chars()
+        unmapped = sum(bool(pdfium_c.FPDFText_HasUnicodeMapError(text_page.raw, i)) for i in range(count))
+        if unmapped > UNMAPPED_SHARE * count:
+            raise ReadError(
+                f"{path}: page {index + 1} has text in a font that maps its glyphs to no characters; "
+                "run OCR on the file first, e.g. ocrmypdf --force-ocr, then retry"
+            )
+        text = text_page.get_text_range()
+    finally:
+        text_page.close()
+        page.close()
+    return [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()]
 
 
 def _page_lines(page: Any, first_table: int) -> tuple[list[str | GridRow], int]:
