@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from perfeval.evaluation import evaluate
+from perfeval.model import DEFAULT_MODEL_DIR as DEFAULT_MODEL
+from perfeval.model import PerfevalModel
 from perfeval.pipeline import Extractor
 from perfeval.sheet import SheetRow, sheet
 from perfeval.types import Document, Entity, Indicator, Record, Relation
@@ -21,9 +23,6 @@ __all__ = [
     "__version__",
 ]
 
-DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
-
-
 def load(model: str | Path | None = None, rules_only: bool = False, hybrid: bool = True) -> Extractor:
     """An :class:`Extractor`.
 
@@ -33,8 +32,6 @@ def load(model: str | Path | None = None, rules_only: bool = False, hybrid: bool
     """
     if rules_only:
         return Extractor(None)
-    from perfeval.model import PerfevalModel
-
     return Extractor(PerfevalModel.from_pretrained(model or DEFAULT_MODEL), hybrid=hybrid)
 
 

@@ -7,6 +7,8 @@ duplicate ids. Checks return :class:`Problem` lists and never print; the CLI pri
 Relabelling loop::
 
     perfeval annotations export-tasks report.txt --to labelstudio -o tasks.json
+    # or, as a review queue: only the documents with a figure the model is unsure of, most uncertain first
+    perfeval annotations export-tasks reports/ --to labelstudio --below 0.8 -o queue.json
     # label in Label Studio (project config: label_config.xml next to tasks.json), export JSON
     perfeval annotations import export.json --from labelstudio -o annotations/reports/new.jsonl
 
@@ -261,8 +263,48 @@ def label_config() -> str:
     )
 
 
-def labelstudio_task(doc: Document) -> dict[str, Any]:
-    """A Label Studio task pre-annotated with ``doc``'s entities and relations (region ids ``e0``, ``e1``, …)."""
+@dataclass(frozen=True)
+class Uncertain:
+    """A value whose confidence (the lower of its own and its link's) is under a review threshold."""
+
+    entity: int  # index into Document.entities
+    start: int
+    end: int
+    text: str
+    label: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "label": self.label,
+                "confidence": round(self.confidence, 4)}
+
+
+def uncertain_values(doc: Document, below: float) -> list[Uncertain]:
+    """``doc``'s values with confidence under ``below``, least confident first."""
+    link_confidence = {r.head: r.confidence for r in doc.relations}
+    out = []
+    for i, e in enumerate(doc.entities):
+        if not e.is_value:
+            continue
+        confidence = min(e.confidence, link_confidence.get(i, 1.0))
+        if confidence < below:
+            out.append(Uncertain(i, e.start, e.end, e.text, e.label, confidence))
+    return sorted(out, key=lambda u: (u.confidence, u.start))
+
+
+def review_queue(docs: Iterable[Document], below: float) -> list[tuple[Document, list[Uncertain]]]:
+    """The documents with at least one value under ``below``, with those values, the most
+    uncertain document (lowest confidence, then most such values) first."""
+    queue = [(doc, uncertain) for doc in docs if (uncertain := uncertain_values(doc, below))]
+    return sorted(queue, key=lambda item: (item[1][0].confidence, -len(item[1]), item[0].name or ""))
+
+
+def labelstudio_task(doc: Document, review: Sequence[Uncertain] | None = None) -> dict[str, Any]:
+    """A Label Studio task pre-annotated with ``doc``'s entities and relations (region ids ``e0``, ``e1``, …).
+
+    With ``review`` (a review queue's uncertain values) the prediction's ``score`` is the lowest
+    of their confidences, which Label Studio shows and sorts by, and the values are listed in
+    the task's ``data.review``."""
     result: list[dict[str, Any]] = [
         {
             "id": f"e{i}",
@@ -278,22 +320,36 @@ def labelstudio_task(doc: Document) -> dict[str, Any]:
         {"type": "relation", "from_id": f"e{r.head}", "to_id": f"e{r.tail}", "direction": "right", "labels": [r.label]}
         for r in doc.relations
     ]
-    prediction = {"model_version": "perfeval", "result": result}
-    return {"data": {"text": doc.text, "name": doc.name}, "predictions": [prediction]}
+    prediction: dict[str, Any] = {"model_version": "perfeval", "result": result}
+    data: dict[str, Any] = {"text": doc.text, "name": doc.name}
+    if review:
+        prediction["score"] = round(review[0].confidence, 4)
+        data["review"] = [u.to_dict() for u in review]
+    return {"data": data, "predictions": [prediction]}
 
 
-def doccano_task(doc: Document) -> dict[str, Any]:
-    """A doccano import line; the name goes to ``name`` because doccano assigns its own ``id``."""
+def doccano_task(doc: Document, review: Sequence[Uncertain] | None = None) -> dict[str, Any]:
+    """A doccano import line; the name goes to ``name`` because doccano assigns its own ``id``.
+    With ``review``, ``score`` (the lowest confidence) and ``review`` (the uncertain values)
+    are added; doccano keeps unknown keys as the example's metadata."""
     obj = doc_to_doccano(doc)
     obj["name"] = obj.pop("id")
+    if review:
+        obj["score"] = round(review[0].confidence, 4)
+        obj["review"] = [u.to_dict() for u in review]
     return obj
 
 
 def export_tasks(
-    reports: Sequence[str | Path], extractor: Extractor, tool: Tool, out: str | Path
+    reports: Sequence[str | Path], extractor: Extractor, tool: Tool, out: str | Path, below: float | None = None
 ) -> tuple[list[Path], list[str]]:
     """Write pre-annotated tasks for ``tool`` to ``out``: ``(files written, one error line per
     report that could not be read)``; a bad report is left out, the others are exported.
+
+    With ``below``, a review queue: only the documents with a value whose confidence is under
+    ``below`` (:func:`review_queue`), most uncertain first, each with every prediction (the
+    annotator corrects the whole document) and its uncertain values as ``review``, their
+    lowest confidence as the task's ``score``.
 
     Label Studio: ``out`` is a JSON list of tasks and ``label_config.xml`` goes next to it.
     doccano: ``out`` is JSONL, one task per line. Task names are unique within the export
@@ -309,13 +365,15 @@ def export_tasks(
             continue
         doc.name = name
         docs.append(doc)
+    queue = review_queue(docs, below) if below is not None else [(doc, None) for doc in docs]
     if tool == "doccano":
-        lines = [json.dumps(doccano_task(doc), ensure_ascii=False) for doc in docs]
+        lines = [json.dumps(doccano_task(doc, review), ensure_ascii=False) for doc, review in queue]
         with atomic_path(out) as tmp:
             tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         return [out], errors
     with atomic_path(out) as tmp:
-        tmp.write_text(json.dumps([labelstudio_task(doc) for doc in docs], ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps([labelstudio_task(doc, review) for doc, review in queue], ensure_ascii=False, indent=1),
+                       encoding="utf-8")
     config = label_config_path(out)
     with atomic_path(config) as tmp:
         tmp.write_text(label_config(), encoding="utf-8")

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from perfeval.data.doccano import annotation_files, doc_from_doccano
 from perfeval.scoring import Alignment, Normalizer, Pair, Scores, ValueSpan, align, gold_values, pred_values, score_document
 from perfeval.types import VALUE_LABELS, Document, Indicator, Record
@@ -41,6 +43,10 @@ __all__ = [
     "load_system",
     "compare",
     "cross_validate",
+    "document_folds",
+    "is_table_document",
+    "seed_summary",
+    "cv_table",
     "markdown_table",
     "render_report",
     "context",
@@ -277,46 +283,127 @@ def compare(gold: GoldSet, systems: Mapping[str, Mapping[str, Sequence[Record]]]
     return {name: run_evaluation(gold, preds).to_dict() for name, preds in systems.items()}
 
 
-def cross_validate(
-    docs: Sequence[Document],
-    train: Callable[..., Path],
-    out_dir: str | Path,
-    *,
-    systems: Sequence[str] = ("model", "hybrid"),
-    loader: Callable[..., Extractor] | None = None,
-    normalizer: Normalizer | None = None,
-    train_kwargs: Mapping[str, Any] | None = None,
-    progress: Callable[[str], None] | None = None,
-    test_folds: Mapping[str, Sequence[Document]] | None = None,
-) -> dict[str, Any]:
-    """Leave-one-document-out cross-validation of a training configuration.
+#: The words that head score sheets and budget blocks: a document whose text has three of
+#: them, or a ``|`` row, is a *table document* (whatever perfeval makes of it).
+TABLE_WORDS = ("一级指标", "二级指标", "三级指标", "指标值", "完成值", "实际值", "分值", "得分", "预算数", "执行数", "执行率")
+GROUPS = ("all", "table", "prose")
 
-    For every real document: train on all other documents, synthetic ones included
-    (``train(train_docs, out_dir / <held-out name>, **train_kwargs)`` returns the model
-    directory), run each of ``systems`` with that model on the held-out document, and
-    score it. ``test_folds`` (fold name -> documents held out together) replaces the
-    one-fold-per-real-document default. Returns ``{"systems": {system: flat scores
-    micro-averaged over folds}, "folds": {fold name: {system: flat scores}}}``.
+
+def is_table_document(text: str) -> bool:
+    compact = re.sub(r"\s", "", text)
+    return "|" in text or sum(word in compact for word in TABLE_WORDS) >= 3
+
+
+def document_folds(docs: Sequence[Document], k: int) -> list[list[Document]]:
+    """``k`` test folds of whole documents: sorted by name, dealt out in turn."""
+    ordered = sorted(docs, key=lambda d: str(d.name))
+    return [ordered[i::k] for i in range(k) if ordered[i::k]]
+
+
+def cross_validate(
+    real: Sequence[Document],
+    synthetic: Sequence[Document] = (),
+    *,
+    k: int = 6,
+    seeds: Sequence[int] = (0,),
+    fit_kwargs: Mapping[str, Any] | None = None,
+    systems: Sequence[str] = tuple(SYSTEMS),
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """k-fold cross-validation by document of a training recipe, over several seeds.
+
+    Each fold's model is trained (:func:`perfeval.train.fit` with ``fit_kwargs``) on the
+    other folds' real documents and every synthetic one (synthetic documents are never
+    tested on), and each of ``systems`` is scored on the fold, for all its documents and
+    for its table and prose documents apart (:func:`is_table_document`). The held-out
+    predictions also give the calibration data: each candidate's value and link logits
+    with the gold target and the rules' choice. Returns ``{"folds": [[names]], "seeds":
+    {seed: {system: {group: flat scores}}}, "calibration": {"value": (logits, targets,
+    rules), "link": (logits, targets, rules)}}`` (micro-averaged over the folds of a seed).
     """
-    if test_folds is None:
-        test_folds = {str(d.name): [d] for d in docs if not d.meta.get("synthetic")}
-    if not test_folds or len(docs) < 2:
-        raise ValueError("cross-validation needs a real document and at least one other document")
-    totals = {s: Scores() for s in systems}
-    folds: dict[str, dict[str, Any]] = {}
-    for name, held in test_folds.items():
-        held_ids = {id(d) for d in held}
-        train_docs = [d for d in docs if id(d) not in held_ids]
-        if progress:
-            progress(f"fold {name}: training on {len(train_docs)} documents")
-        model_dir = train(train_docs, Path(out_dir) / name, **dict(train_kwargs or {}))
-        gold = prepare_gold(held, normalizer)
-        folds[name] = {}
-        for system in systems:
-            result = run_evaluation(gold, extract_records(load_system(system, model_dir, loader), gold))
-            totals[system].add(result.scores)
-            folds[name][system] = result.to_dict()
-    return {"systems": {s: t.to_dict() for s, t in totals.items()}, "folds": folds}
+    from perfeval.pipeline import Extractor
+    from perfeval.train import candidate_logits, fit  # training needs torch: imported only here
+
+    folds = document_folds(real, k)
+    if len(folds) < 2:
+        raise ValueError("cross-validation needs at least two folds of real documents")
+    results: dict[int, dict[str, dict[str, Scores]]] = {}
+    rules: dict[str, Scores] | None = None
+    held_out = []
+    for seed in seeds:
+        totals = {system: {group: Scores() for group in GROUPS} for system in systems}
+        for i, held in enumerate(folds):
+            held_ids = {id(d) for d in held}
+            train_docs = [d for d in real if id(d) not in held_ids] + list(synthetic)
+            if progress:
+                progress(f"seed {seed}, fold {i + 1}/{len(folds)}: training on {len(train_docs)} documents")
+            model, _ = fit(train_docs, seed=seed, progress=False, **dict(fit_kwargs or {}))
+            extractors = {"rules-only": Extractor(None), "model": Extractor(model, hybrid=False), "hybrid": Extractor(model)}
+            for system in systems:
+                for doc in held:
+                    gold = prepare_gold([doc])
+                    scores = run_evaluation(gold, extract_records(extractors[system], gold)).scores
+                    totals[system]["all"].add(scores)
+                    totals[system]["table" if is_table_document(doc.text) else "prose"].add(scores)
+            held_out.append(candidate_logits(model, held))
+        results[seed] = totals
+        if "rules-only" in totals:
+            rules = rules or totals["rules-only"]
+    return {
+        "folds": [[str(d.name) for d in fold] for fold in folds],
+        "seeds": {seed: {system: {group: scores.to_dict() for group, scores in by_group.items()}
+                         for system, by_group in totals.items()} for seed, totals in results.items()},
+        "calibration": {
+            "value": (np.concatenate([h.value_logits for h in held_out]), np.concatenate([h.value_targets for h in held_out]),
+                      np.concatenate([h.value_rules for h in held_out])),
+            "link": (_pad_rows([row for h in held_out for row in h.link_logits]),
+                     np.concatenate([h.link_targets for h in held_out]), np.concatenate([h.link_rules for h in held_out])),
+        },
+    }
+
+
+def _pad_rows(rows: list[np.ndarray]) -> np.ndarray:
+    """Rows of different lengths as one matrix, padded with -1e4 (a softmax weight of zero)."""
+    width = max((len(r) for r in rows), default=1)
+    out = np.full((len(rows), width), -1e4)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+    return out
+
+
+CV_METRICS = (("value F1", "value_f1_overlap"), ("value P", "value_p_overlap"), ("link F1 lenient", "link_f1_lenient"),
+              ("link F1 strict", "link_f1_strict"))
+
+
+def cv_table(result: Mapping[str, Any], sizes: Mapping[str, int] | None = None) -> str:
+    """Markdown table of a :func:`cross_validate` result: per system and document group, each
+    metric's mean over the seeds (lowest–highest where they differ); ``sizes`` gives the
+    number of documents of each group for the row labels."""
+    summaries = {key: seed_summary(result, key) for _, key in CV_METRICS}
+    lines = ["| system | documents | " + " | ".join(title for title, _ in CV_METRICS) + " |",
+             "|---|---|" + "---:|" * len(CV_METRICS)]
+    first = next(iter(result["seeds"].values()))
+    for system in first:
+        for group in first[system]:
+            cells = []
+            for _, key in CV_METRICS:
+                mean, low, high = summaries[key][system][group]
+                cells.append(f"{mean:.3f} ({low:.3f}–{high:.3f})" if high > low else f"{mean:.3f}")
+            label = f"{group} ({sizes[group]})" if sizes else group
+            lines.append(f"| {system} | {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def seed_summary(result: Mapping[str, Any], key: str) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """``{system: {group: (mean, min, max)}}`` of the flat score ``key`` over the seeds."""
+    seeds = list(result["seeds"].values())
+    out: dict[str, dict[str, tuple[float, float, float]]] = {}
+    for system in seeds[0]:
+        out[system] = {}
+        for group in seeds[0][system]:
+            values = [float(s[system][group][key]) for s in seeds]
+            out[system][group] = (float(np.mean(values)), min(values), max(values))
+    return out
 
 
 # --- presentation ------------------------------------------------------------------------------

@@ -1,60 +1,76 @@
-"""The extractor: text -> rules -> tables (+ model) -> merge -> :class:`~perfeval.types.Document`.
+"""The extractor: text -> rules -> tables -> model -> merge -> :class:`~perfeval.types.Document`.
 
-Tables come from the reader (PDF and DOCX grids) or are rebuilt from the text; the table
-stage owns their cells: in the hybrid, model values and indicators inside a table cell are
-dropped and the table's values stand. Hybrid merge elsewhere, in order:
-1. model values are kept, except where the model is unsure (confidence below
-   ``min_value_confidence``) and the rules found an overlapping value: the rule value wins,
-   and except numbers the rules did not find that have no unit written or implied (list
-   numbers such as ``#### 1.``) or stand where the rules know a number is never a value
-   (ordinals ``第八次``, ``《titles》``, sessions, slogans);
-2. rule values the model missed are added where they overlap nothing kept;
-3. every value is normalised by the rule layer (units, 万元 -> 元, 余/多, qualifiers);
-4. model links are kept where the model is sure (``min_link_confidence``); values the
-   model left unlinked, or linked unsurely, get the rule linker's indicator, reusing an
-   existing indicator entity where the spans overlap.
-``hybrid=False`` keeps only the model's values and links (still normalised).
+Tables come from the reader (PDF and DOCX grids) or are rebuilt from the text. The rule
+layer's values (prose grammar and table cells) and the figures it leaves out are the
+candidates (:mod:`perfeval.model.candidates`); without a model the rules' values stand,
+each linked to its table row or column or to the rule linker's span.
+
+With a model, each candidate gets the model's probabilities (calibrated): for its class
+(no value, MONEY, PERCENT, COUNT, SCORE) and over *no link* and its indicator candidates.
+The hybrid (default) keeps the rules unless the model is sure:
+
+1. a rule value is dropped when P(no value) >= ``config.drop_threshold``, and retyped when
+   another label's probability is at least that;
+2. a figure the rules left out comes in when its most likely label is a value label with
+   probability >= ``config.add_threshold`` (never one the rules know is no value: years,
+   ordinals, list and page numbers never become candidates);
+3. the model's indicator replaces the rules' choice when its probability is >=
+   ``config.relink_threshold``.
+
+A threshold of None turns its override off (the shipped model's recipe turns all three off:
+in cross-validation on real text each override did more harm than good, see
+``training/README.md``); the hybrid then makes the rules' decisions with the model's
+calibrated probability of them as ``confidence``.
+
+``hybrid=False`` takes the model's most likely class and indicator for every candidate.
+Every value is normalised by the rule layer; one that cannot be (``1.``, an amount of unknown
+scale) gives no record. A record's ``confidence`` is the model's probability of its label
+(the rule grammar's own confidence without a model).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from perfeval.model.candidates import ValueCandidate, document_candidates
 from perfeval.readers import SourceText, read
 from perfeval.rules import ValueMatch, normalize
 from perfeval.rules.linker import CompactText, link_values
 from perfeval.rules.normalize import direction_before, money_unit, qualifiers_around, same_length_view
 from perfeval.rules.roles import role_of_indicator
-from perfeval.rules.values import is_name_or_ordinal
 from perfeval.spans import SpanSet
-from perfeval.tables import Table, find_tables, find_values, table_cell_spans
-from perfeval.types import INDICATOR, Document, Entity, Indicator, Record, Relation
+from perfeval.tables import Table, find_tables, find_values
+from perfeval.types import INDICATOR, VALUE_LABELS, Document, Entity, Indicator, Record, Relation
 
 if TYPE_CHECKING:
-    from perfeval.model import PerfevalModel
+    from perfeval.model import Decision, PerfevalModel
+
+TABLE_LINK_CONFIDENCE = 0.8  # a table cell's row or column header, without a model
+MONEY_NEAR = 120  # characters within which a bare amount the model adds borrows a money unit
 
 
 @dataclass
-class _Value:
-    entity: Entity
+class _Figure:
+    """A value on its way to a record: its normalised fields and its indicator span."""
+
+    label: str
+    start: int
+    end: int
     value: float | int | None
     unit: str
     approximate: bool
     qualifier: str | None
-    indicator: tuple[int, int] | None = None
-    role: str | None = None
-    direction: str | None = None
-
-
-TABLE_LINK_CONFIDENCE = 0.8  # a table cell's row or column header
-
-
-class _Link(NamedTuple):
-    indicator: int  # index into the indicator list
-    confidence: float
+    role: str | None
+    direction: str | None
     source: str
+    confidence: float
+    indicator: tuple[int, int] | None
+    link_source: str = "rules"
+    link_confidence: float = 1.0
 
 
 class Extractor:
@@ -63,18 +79,9 @@ class Extractor:
     ``model`` is a :class:`~perfeval.model.PerfevalModel` or None (rules only).
     """
 
-    def __init__(
-        self,
-        model: PerfevalModel | None = None,
-        *,
-        hybrid: bool = True,
-        min_value_confidence: float = 0.5,
-        min_link_confidence: float = 0.5,
-    ) -> None:
+    def __init__(self, model: PerfevalModel | None = None, *, hybrid: bool = True) -> None:
         self.model = model
         self.hybrid = hybrid or model is None
-        self.min_value_confidence = min_value_confidence
-        self.min_link_confidence = min_link_confidence
 
     @property
     def rules_only(self) -> bool:
@@ -91,15 +98,12 @@ class Extractor:
         ``tables`` are the grids a reader found (None: rebuild them from the text)."""
         if tables is None:
             tables = find_tables(text, skip)
-        rule_values = find_values(text, skip, tables) if self.hybrid else []
         if self.model is None:
-            values = [self._from_rules(text, v) for v in rule_values]
-            indicators: list[Entity] = []
-            links: dict[int, _Link] = {}
+            figures = _rule_figures(text, find_values(text, skip, tables))
         else:
-            in_tables = SpanSet(table_cell_spans(tables)) if self.hybrid else SpanSet()
-            values, indicators, links = self._from_model(text, rule_values, skip, in_tables)
-        doc = self._assemble(text, name, values, indicators, links)
+            candidates = document_candidates(text, skip, tables)
+            figures = self._decide(text, candidates, self.model.decide(text, candidates))
+        doc = _assemble(text, name, [f for f in figures if f.value is not None])
         doc.tables = tables
         return doc
 
@@ -117,149 +121,135 @@ class Extractor:
             doc.meta["path"] = str(source.path)
         return doc
 
-    # -- stages ---------------------------------------------------------------------------
+    # -- the model's decisions ------------------------------------------------------------
 
-    @staticmethod
-    def _from_rules(text: str, v: ValueMatch) -> _Value:
-        entity = Entity(v.label, v.start, v.end, text[v.start:v.end], source="rules", confidence=v.confidence)
-        return _Value(entity, v.value, v.unit, v.approximate, v.qualifier, v.indicator, v.role, v.direction)
-
-    def _from_model(self, text: str, rule_values: list[ValueMatch], skip, in_tables: SpanSet):
-        """Model values and links merged with the rules'; the table stage owns table cells."""
+    def _decide(self, text: str, candidates: Sequence[ValueCandidate], decisions: Sequence[Decision]) -> list[_Figure]:
         assert self.model is not None
-        prediction = self.model.predict(text)
+        config = self.model.config
         view = same_length_view(text)
-        values: list[_Value] = []
-        index_of_value: dict[int, int] = {}
-        skipped = SpanSet(skip)
-        rule_spans = SpanSet((r.start, r.end) for r in rule_values)
-        rule_at = {(r.start, r.end): r for r in rule_values}
-        for i, ent in enumerate(prediction.entities):
-            if not ent.is_value or skipped.overlaps(ent.start, ent.end) or in_tables.overlaps(ent.start, ent.end):
+        money = sorted((c.start, money_unit(text[c.start:c.end])) for c in candidates
+                       if c.label == "MONEY" and money_unit(text[c.start:c.end]))
+        figures = []
+        for c, d in zip(candidates, decisions):
+            label = self._label(c, d.value, config)
+            if label is None:
                 continue
-            rival_span = rule_spans.find(ent.start, ent.end)
-            rival = rule_at[rival_span] if rival_span else None
-            if rival is not None and ent.confidence < self.min_value_confidence:
-                continue  # the rule value takes over below
-            value = self._normalised(text, view, ent, rival)
-            if self.hybrid and rival is None and not value.unit:
-                continue  # no unit written or implied: not a value the rules can vouch for (e.g. "#### 1.")
-            if self.hybrid and rival is None and is_name_or_ordinal(view, ent.start, ent.end, not any(c.isdigit() for c in ent.text)):
-                continue  # 第八次会议, 《…》: contexts in which the contract says a number is never a value
-            index_of_value[i] = len(values)
-            values.append(value)
-        taken = SpanSet((v.entity.start, v.entity.end) for v in values)
-        indicators = [
-            e for e in prediction.entities
-            if e.label == INDICATOR and not taken.overlaps(e.start, e.end) and not in_tables.overlaps(e.start, e.end)
-        ]
-        index_of_indicator = {id(e): j for j, e in enumerate(indicators)}
-        links: dict[int, _Link] = {}
-        for rel in prediction.relations:
-            tail = prediction.entities[rel.tail]
-            unsure = self.hybrid and rel.confidence < self.min_link_confidence
-            if rel.head in index_of_value and id(tail) in index_of_indicator and not unsure:
-                links[index_of_value[rel.head]] = _Link(index_of_indicator[id(tail)], rel.confidence, "model")
-        for e in indicators:
-            taken.add(e.start, e.end)
-        for r in rule_values:
-            if not taken.overlaps(r.start, r.end):
-                values.append(self._from_rules(text, r))
-        return values, indicators, links
+            figure = _figure_of(text, view, c, label, money)
+            figure.confidence = float(d.value[1 + VALUE_LABELS.index(label)])
+            figure.source = "rules" if c.rule is not None and label == c.label else "model"
+            choice = self._link(c, d.link, config)
+            figure.indicator = (c.links[choice - 1].start, c.links[choice - 1].end) if choice else None
+            figure.link_confidence = float(d.link[choice])
+            figure.link_source = "rules" if c.rule_link is not None and choice == c.rule_link + 1 else "model"
+            figures.append(figure)
+        return figures
 
-    @staticmethod
-    def _normalised(text: str, view: str, ent: Entity, rival: ValueMatch | None) -> _Value:
-        if rival is not None and (rival.label, rival.start, rival.end) == (ent.label, ent.start, ent.end):
-            return _Value(ent, rival.value, rival.unit, rival.approximate, rival.qualifier, rival.indicator, rival.role,
-                          rival.direction)
-        implied = rival.unit if rival is not None and rival.label == ent.label and ent.label == "COUNT" else None
-        if ent.label == "MONEY" and rival is not None and rival.label == "MONEY":
-            implied = money_unit(text[rival.start:rival.end])
-        norm = normalize(ent.label, ent.text, implied_unit=implied)
-        approx, qualifier = qualifiers_around(view, ent.start, ent.end)
-        return _Value(ent, norm.value, norm.unit, norm.approximate or approx, qualifier,
-                      direction=direction_before(view, ent.start))
+    def _label(self, c: ValueCandidate, probs, config) -> str | None:
+        best = int(probs.argmax())
+        best_label = None if best == 0 else VALUE_LABELS[best - 1]
+        if not self.hybrid:
+            return best_label
+        if c.label is None:  # a figure the rules left out
+            return best_label if best_label is not None and _sure(probs[best], config.add_threshold) else None
+        if _sure(probs[0], config.drop_threshold):
+            return None
+        if best_label is not None and best_label != c.label and _sure(probs[best], config.drop_threshold):
+            return best_label
+        return c.label
 
-    def _assemble(
-        self,
-        text: str,
-        name: str | None,
-        values: list[_Value],
-        indicators: list[Entity],
-        links: dict[int, _Link],
-    ) -> Document:
-        # a span whose number could not be normalised (``1.``, an amount of unknown scale) is no
-        # figure: it gives no record and no entity
-        kept = [i for i, v in enumerate(values) if v.value is not None]
-        links = {new: links[old] for new, old in enumerate(kept) if old in links}
-        values = [values[i] for i in kept]
-        if self.hybrid:
-            self._link_by_rules(text, values, indicators, links)
-        order = sorted(range(len(values)), key=lambda i: values[i].entity.start)
-        entities = [values[i].entity for i in order] + indicators
-        entities.sort(key=lambda e: e.start)
-        position = {id(e): k for k, e in enumerate(entities)}
-        relations = []
-        records = []
-        for i in order:
-            v = values[i]
-            indicator = None
-            link = links.get(i)
-            if link is not None:
-                ind_entity = indicators[link.indicator]
-                indicator = Indicator(ind_entity.text, ind_entity.start, ind_entity.end)
-                relations.append(
-                    Relation(position[id(v.entity)], position[id(ind_entity)], source=link.source, confidence=link.confidence)
-                )
-            records.append(
-                Record(
-                    type=v.entity.label,
-                    text=v.entity.text,
-                    start=v.entity.start,
-                    end=v.entity.end,
-                    value=v.value,
-                    unit=v.unit,
-                    approximate=v.approximate,
-                    qualifier=v.qualifier,
-                    indicator=indicator,
-                    source=v.entity.source,
-                    confidence=v.entity.confidence,
-                    role=v.role or role_of_indicator(v.entity.label, indicator.text if indicator else None),
-                    direction=v.direction,
-                )
-            )
-        return Document(text=text, entities=entities, relations=relations, records=records, name=name)
+    def _link(self, c: ValueCandidate, probs, config) -> int:
+        """0 for no link, else 1 + the index of the chosen indicator candidate."""
+        best = int(probs.argmax())
+        if not self.hybrid:
+            return best
+        rules = 0 if c.rule_link is None else c.rule_link + 1
+        return best if best != rules and _sure(probs[best], config.relink_threshold) else rules
 
-    @staticmethod
-    def _link_by_rules(
-        text: str, values: list[_Value], indicators: list[Entity], links: dict[int, _Link]
-    ) -> None:
-        """Give unlinked values the rule linker's indicator (mutates ``indicators``/``links``)."""
-        unlinked = [i for i in range(len(values)) if i not in links]
-        if not unlinked:
-            return
-        spans = [(v.entity.label, v.entity.start, v.entity.end) for v in values]
-        value_spans = SpanSet((s, e) for _, s, e in spans)
-        indicator_spans = SpanSet((e.start, e.end) for e in indicators)
-        indicator_at = {(e.start, e.end): j for j, e in enumerate(indicators)}
-        proposals = link_values(text, spans, CompactText(text))
-        for i in unlinked:
-            proposal, table_span = proposals[i], values[i].indicator
-            span: tuple[int, int]
-            if table_span is not None:
-                span, confidence = table_span, TABLE_LINK_CONFIDENCE
-            elif proposal is not None:
-                span, confidence = (proposal.start, proposal.end), proposal.confidence
-            else:
-                continue
-            if value_spans.overlaps(*span):
-                continue
-            existing_span = indicator_spans.find(*span)
-            if existing_span is not None:
-                existing = indicator_at[existing_span]
-            else:
-                start, end = span
-                indicators.append(Entity(INDICATOR, start, end, text[start:end], source="rules", confidence=0.6))
-                existing = indicator_at[span] = len(indicators) - 1
-                indicator_spans.add(start, end)
-            links[i] = _Link(existing, confidence, "rules")
+
+def _sure(probability: float, threshold: float | None) -> bool:
+    """Whether an override at ``threshold`` (None: off) applies."""
+    return threshold is not None and probability >= threshold
+
+
+def _figure_of(text: str, view: str, c: ValueCandidate, label: str, money: list[tuple[int, str]]) -> _Figure:
+    """The normalised fields of a candidate read as ``label``: the rules' own where they agree."""
+    rule = c.rule
+    if rule is not None and rule.label == label:
+        return _Figure(label, c.start, c.end, rule.value, rule.unit, rule.approximate, rule.qualifier, rule.role,
+                       rule.direction, "rules", rule.confidence, rule.indicator)
+    implied = _nearest_money_unit(money, c.start) if label == "MONEY" else ("%" if label == "PERCENT" else None)
+    norm = normalize(label, text[c.start:c.end], implied_unit=implied)
+    approx, qualifier = qualifiers_around(view, c.start, c.end)
+    return _Figure(label, c.start, c.end, norm.value, norm.unit, norm.approximate or approx, qualifier,
+                   c.column_role, direction_before(view, c.start), "model", 0.0, None)
+
+
+def _nearest_money_unit(money: list[tuple[int, str]], start: int) -> str | None:
+    i = bisect_left(money, (start, ""))
+    near = [(abs(s - start), unit) for s, unit in money[max(0, i - 1):i + 1] if abs(s - start) <= MONEY_NEAR]
+    return min(near)[1] if near else None
+
+
+def _rule_figures(text: str, values: list[ValueMatch]) -> list[_Figure]:
+    """The rules' values, each linked to its table row or column, or by the rule linker."""
+    proposals = link_values(text, [(v.label, v.start, v.end) for v in values], CompactText(text))
+    figures = []
+    for v, proposal in zip(values, proposals):
+        if v.indicator is not None:
+            indicator, confidence = v.indicator, TABLE_LINK_CONFIDENCE
+        elif proposal is not None:
+            indicator, confidence = (proposal.start, proposal.end), proposal.confidence
+        else:
+            indicator, confidence = None, 1.0
+        figures.append(_Figure(v.label, v.start, v.end, v.value, v.unit, v.approximate, v.qualifier, v.role, v.direction,
+                               "rules", v.confidence, indicator, "rules", confidence))
+    return figures
+
+
+def _assemble(text: str, name: str | None, figures: list[_Figure]) -> Document:
+    """Entities (values and the indicators they link to), relations and records, in text order."""
+    figures = sorted(figures, key=lambda f: f.start)
+    taken = SpanSet((f.start, f.end) for f in figures)
+    indicators: dict[tuple[int, int], Entity] = {}
+    for f in figures:
+        if f.indicator is not None and f.indicator not in indicators and not taken.overlaps(*f.indicator):
+            start, end = f.indicator
+            indicators[f.indicator] = Entity(INDICATOR, start, end, text[start:end], source=f.link_source,
+                                             confidence=f.link_confidence)
+    values = {id(f): Entity(f.label, f.start, f.end, text[f.start:f.end], source=f.source, confidence=f.confidence)
+              for f in figures}
+    standing = _disjoint(indicators)
+    unique = {id(e): e for e in standing.values()}
+    entities = sorted([*values.values(), *unique.values()], key=lambda e: e.start)
+    position = {id(e): k for k, e in enumerate(entities)}
+    relations, records = [], []
+    for f in figures:
+        entity = values[id(f)]
+        link = standing.get(f.indicator) if f.indicator is not None else None
+        if link is not None:
+            relations.append(Relation(position[id(entity)], position[id(link)], source=f.link_source,
+                                      confidence=f.link_confidence))
+        indicator = Indicator(link.text, link.start, link.end) if link is not None else None
+        records.append(Record(
+            type=f.label, text=entity.text, start=f.start, end=f.end, value=f.value, unit=f.unit,
+            approximate=f.approximate, qualifier=f.qualifier, indicator=indicator, source=f.source,
+            confidence=f.confidence, role=f.role or role_of_indicator(f.label, indicator.text if indicator else None),
+            direction=f.direction,
+        ))
+    return Document(text=text, entities=entities, relations=relations, records=records, name=name)
+
+
+def _disjoint(indicators: dict[tuple[int, int], Entity]) -> dict[tuple[int, int], Entity]:
+    """Each indicator span's entity, no two overlapping (annotation spans never do): where two
+    values' indicators overlap, the first one in text order stands for both."""
+    kept = SpanSet()
+    first: dict[tuple[int, int], Entity] = {}
+    out = {}
+    for span in sorted(indicators):
+        held = kept.find(*span)
+        if held is None:
+            kept.add(*span)
+            first[span] = indicators[span]
+            held = span
+        out[span] = first[held]
+    return out

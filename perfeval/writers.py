@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import glob
+import importlib.util
 import io
 import json
 import math
@@ -53,12 +54,16 @@ class OutputError(Exception):
 
 
 def format_for(path: Path) -> str:
-    """The output format named by ``path``'s suffix; ValueError for an unknown one."""
+    """The output format named by ``path``'s suffix; ValueError for an unknown one, or for
+    Parquet without pyarrow (the ``parquet`` extra)."""
     try:
-        return FORMATS_BY_SUFFIX[path.suffix.lower()]
+        fmt = FORMATS_BY_SUFFIX[path.suffix.lower()]
     except KeyError:
         known = ", ".join(FORMATS_BY_SUFFIX)
         raise ValueError(f"{path}: unknown output type {path.suffix!r}; use one of {known}") from None
+    if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
+        raise ValueError(f"{path}: Parquet output needs pyarrow; pip install 'perfeval[parquet]', or write .jsonl / .csv")
+    return fmt
 
 
 # ------------------------------------------------------------------ checks before the work

@@ -377,3 +377,57 @@ def test_export_tasks_keeps_going_past_a_bad_report_and_names_tasks_uniquely(tmp
     assert result.exit_code == 1 and "empty.pdf" in result.stderr
     names = [json.loads(line)["name"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert names == [str(report), str(twin)]  # same stem, same file name: the paths tell them apart
+
+
+# --- the review queue ----------------------------------------------------------------------
+
+
+def _doc(name: str, confidences: list[float], link: float = 1.0) -> Document:
+    """A document of one value per confidence, the first linked with ``link`` confidence."""
+    text = "".join(f"召开会议{k + 1}次。" for k in range(len(confidences)))
+    entities = [Entity("INDICATOR", 2, 4, text[2:4])]
+    for k, c in enumerate(confidences):
+        start = text.index(f"{k + 1}次")
+        entities.append(Entity("COUNT", start, start + 2, text[start:start + 2], confidence=c))
+    return Document(text, entities, [Relation(1, 0, confidence=link)], name=name)
+
+
+def test_the_review_queue_keeps_documents_under_the_threshold_least_confident_first() -> None:
+    from perfeval.annotations import review_queue
+
+    docs = [_doc("sure", [0.99, 0.95]), _doc("one", [0.99, 0.7]), _doc("two", [0.75, 0.7]), _doc("link", [0.99], link=0.4)]
+    queue = review_queue(docs, below=0.8)
+    assert [(doc.name, [u.confidence for u in values]) for doc, values in queue] == [
+        ("link", [0.4]), ("two", [0.7, 0.75]), ("one", [0.7])]  # the link's confidence counts; ties: more values first
+    assert review_queue(docs, below=0.4) == []
+
+
+def test_export_tasks_below_writes_a_review_queue_with_scores_end_to_end(tmp_path: Path) -> None:
+    """The shipped default model on the example reports: Label Studio and doccano queues,
+    sorted by their lowest confidence, every listed value under the threshold and at its offsets."""
+    reports = sorted((ROOT / "examples").glob("*.txt"))
+    out = tmp_path / "queue" / "tasks.json"
+    result = perfeval("annotations", "export-tasks", *reports, "--to", "labelstudio", "--below", "0.9", "-o", out)
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    assert tasks, "the example reports hold figures the model is unsure of"
+    scores = [t["predictions"][0]["score"] for t in tasks]
+    assert scores == sorted(scores) and all(s < 0.9 for s in scores)
+    for task in tasks:
+        text, review = task["data"]["text"], task["data"]["review"]
+        assert review[0]["confidence"] == task["predictions"][0]["score"]
+        assert all(u["confidence"] < 0.9 and text[u["start"]:u["end"]] == u["text"] for u in review)
+        regions = [r for r in task["predictions"][0]["result"] if r["type"] == "labels"]
+        assert {(u["start"], u["end"]) for u in review} <= {(r["value"]["start"], r["value"]["end"]) for r in regions}
+    everything = tmp_path / "all.json"
+    perfeval("annotations", "export-tasks", *reports, "--to", "labelstudio", "-o", everything)
+    assert len(json.loads(everything.read_text(encoding="utf-8"))) == len(reports) >= len(tasks)
+    lines = tmp_path / "queue.jsonl"
+    result = perfeval("annotations", "export-tasks", *reports, "--to", "doccano", "--below", "0.9", "-o", lines)
+    assert result.exit_code == 0, result.output
+    doccano = [json.loads(line) for line in lines.read_text(encoding="utf-8").splitlines()]
+    assert [t["name"] for t in doccano] == [t["data"]["name"] for t in tasks]
+    assert [t["score"] for t in doccano] == scores
+    none = tmp_path / "none.json"
+    assert perfeval("annotations", "export-tasks", *reports, "--to", "labelstudio", "--below", "0", "-o", none).exit_code == 0
+    assert json.loads(none.read_text(encoding="utf-8")) == []

@@ -22,6 +22,7 @@ from perfeval.evaluation import (
     compare,
     context,
     cross_validate,
+    document_folds,
     evaluate,
     extract_records,
     load_gold,
@@ -31,7 +32,9 @@ from perfeval.evaluation import (
     prepare_gold,
     render_report,
     run_evaluation,
+    seed_summary,
 )
+from perfeval.evaluation import is_table_document
 from perfeval.types import Document, Indicator, Record
 
 TEXT_A = "2023年年度预算 2054.25 万元，完成预算的 90.6%。"
@@ -229,44 +232,35 @@ def test_load_system_passes_the_configuration() -> None:
         load_system("llm", None, loader)
 
 
-def test_cross_validate_leaves_one_real_document_out(gold_file: Path, tmp_path: Path) -> None:
+def test_document_folds_and_table_documents() -> None:
+    docs = [Document(text="x", name=n) for n in "edcba"]
+    assert [[d.name for d in fold] for fold in document_folds(docs, 2)] == [["a", "c", "e"], ["b", "d"]]
+    assert is_table_document("三级指标|指标值\n") and is_table_document("一级指标 分值 得分 …")
+    assert not is_table_document("全年预算执行率达 95%，得分 10分。")
+
+
+def test_cross_validate_trains_per_fold_and_seed_and_scores_by_group(gold_file: Path) -> None:
+    pytest.importorskip("torch")
+    from test_model import TINY
+
     docs = load_gold(gold_file, include_synthetic=True)
-    trained: list[tuple[list[str], Path, dict]] = []
-
-    def train(train_docs: list[Document], out_dir: Path, **kwargs: object) -> Path:
-        trained.append(([d.name for d in train_docs], out_dir, kwargs))
-        return out_dir
-
-    loaded: list[dict] = []
-    loader = lambda **kw: loaded.append(kw) or PERFECT
-    result = cross_validate(docs, train, tmp_path, systems=("model", "hybrid"), loader=loader, train_kwargs={"seed": 3})
-    assert trained == [(["b", "s"], tmp_path / "a", {"seed": 3}), (["a", "s"], tmp_path / "b", {"seed": 3})]
-    assert loaded == [
-        {"hybrid": False, "model": str(tmp_path / "a")},
-        {"model": str(tmp_path / "a")},
-        {"hybrid": False, "model": str(tmp_path / "b")},
-        {"model": str(tmp_path / "b")},
-    ]
-    assert set(result["folds"]) == {"a", "b"}
-    assert result["folds"]["a"]["model"]["docs"] == 1
-    for system in ("model", "hybrid"):
-        s = result["systems"][system]
-        assert (s["docs"], s["value_tp_exact"], s["value_fp_exact"], s["value_fn_exact"], s["link_tp_strict"]) == (2, 4, 0, 0, 4)
-
-
-def test_cross_validate_with_explicit_test_folds(gold_file: Path, tmp_path: Path) -> None:
-    docs = load_gold(gold_file, include_synthetic=True)
-    by_name = {d.name: d for d in docs}
-    trained: list[list[str]] = []
-
-    def train(train_docs: list[Document], out_dir: Path, **kwargs: object) -> Path:
-        trained.append([d.name for d in train_docs])
-        return out_dir
-
-    result = cross_validate(docs, train, tmp_path, systems=("hybrid",), loader=lambda **kw: PERFECT,
-                            test_folds={"synthetic": [by_name["s"]], "both": [by_name["a"], by_name["b"]]})
-    assert trained == [["a", "b"], ["s"]]
-    assert result["folds"]["both"]["hybrid"]["docs"] == 2 and result["folds"]["synthetic"]["hybrid"]["docs"] == 1
+    real = [d for d in docs if not d.meta.get("synthetic")]
+    synthetic = [d for d in docs if d.meta.get("synthetic")]
+    result = cross_validate(real, synthetic, k=2, seeds=(0, 1), fit_kwargs={"epochs": 1, "encoder": TINY},
+                            systems=("rules-only", "hybrid"))
+    assert result["folds"] == [["a"], ["b"]]
+    assert set(result["seeds"]) == {0, 1}
+    rules = result["seeds"][0]["rules-only"]
+    direct = run_evaluation(prepare_gold(real), extract_records(load_system("rules-only"), prepare_gold(real))).to_dict()
+    assert rules["all"]["value_tp_exact"] == direct["value_tp_exact"] and rules["all"]["docs"] == 2
+    assert rules["prose"]["docs"] == 2 and rules["table"]["docs"] == 0
+    value_logits, value_targets, value_rules = result["calibration"]["value"]
+    assert value_logits.shape == (len(value_targets), 5) and len(value_targets) >= 4  # both folds, both seeds
+    assert value_rules.shape == value_targets.shape and set(value_rules) <= set(range(5))
+    link_logits, link_targets, link_rules = result["calibration"]["link"]
+    assert len(link_logits) == len(link_targets) == len(link_rules) and (link_rules < link_logits.shape[1]).all()
+    summary = seed_summary(result, "value_f1_overlap")
+    assert set(summary) == {"rules-only", "hybrid"} and summary["rules-only"]["all"][1] == summary["rules-only"]["all"][2]
 
 
 # --- presentation ------------------------------------------------------------------------------------
@@ -392,26 +386,60 @@ def test_cli_single_extractor(gold_file: Path, fake_systems: list) -> None:
     assert fake_systems == [("hybrid", "m"), ("rules-only", None)]
 
 
-def test_cli_cross_validation(gold_file: Path, fake_systems: list, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+class AgreeingModel:
+    """Stands in for a trained model: sure of the rules' label and link for every candidate."""
+
+    def __init__(self) -> None:
+        from perfeval.model import ModelConfig
+
+        self.config = ModelConfig(encoder={"model_type": "stand-in"})
+
+    def decide(self, text: str, candidates: list) -> list:
+        import numpy as np
+
+        from perfeval.model import VALUE_CLASSES, Decision
+
+        out = []
+        for c in candidates:
+            value = np.zeros(len(VALUE_CLASSES))
+            value[VALUE_CLASSES.index(c.label) if c.label else 0] = 1.0
+            link = np.zeros(1 + len(c.links))
+            link[0 if c.rule_link is None else c.rule_link + 1] = 1.0
+            out.append(Decision(value, link))
+        return out
+
+
+def test_cli_cross_validation(gold_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
     trained: list[tuple[list[str], dict]] = []
 
-    def train(docs: list[Document], out_dir: Path, **kwargs: object) -> Path:
+    def fit(docs: list[Document], **kwargs: object) -> tuple[AgreeingModel, list]:
         trained.append(([d.name for d in docs], kwargs))
-        return out_dir
+        return AgreeingModel(), []
 
-    monkeypatch.setitem(sys.modules, "perfeval.train", types.SimpleNamespace(train=train))
-    monkeypatch.setattr("perfeval.evaluation.load_system", lambda system, model, loader=None: PERFECT)
-    args = ["evaluate", "--gold", str(gold_file), "--cv", "--epochs", "2", "--seed", "7", "--work-dir", str(tmp_path)]
+    def candidate_logits(model: object, docs: list[Document]) -> types.SimpleNamespace:
+        one = np.zeros(1, dtype=np.int64)
+        return types.SimpleNamespace(value_logits=np.zeros((1, 5)), value_targets=one, value_rules=one,
+                                     link_logits=[np.zeros(2)], link_targets=one, link_rules=one)
+
+    monkeypatch.setitem(sys.modules, "perfeval.train", types.SimpleNamespace(fit=fit, candidate_logits=candidate_logits))
+    args = ["evaluate", "--gold", str(gold_file), "--cv", "--epochs", "2", "--seeds", "7,8"]
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
-    assert trained == [(["b", "s"], {"seed": 7, "epochs": 2}), (["a", "s"], {"seed": 7, "epochs": 2})]
+    assert trained[:2] == [(["b", "s"], {"seed": 7, "progress": False, "epochs": 2}),
+                           (["a", "s"], {"seed": 7, "progress": False, "epochs": 2})]
+    assert [kwargs["seed"] for _, kwargs in trained] == [7, 7, 8, 8]
     out = json.loads(result.stdout)
-    assert list(out["systems"]) == ["model", "hybrid"]
-    assert out["systems"]["hybrid"]["value_f1_exact"] == 1.0
-    assert "fold a: training on 2 documents" in result.stderr
+    assert out["folds"] == [["a"], ["b"]]
+    by_seed = out["seeds"]["7"]
+    assert by_seed["hybrid"]["all"] == by_seed["rules-only"]["all"]  # a model that agrees changes nothing
+    assert "seed 7, fold 1/2: training on 2 documents" in result.stderr
     text = runner.invoke(app, args).stdout
-    assert "leave-one-document-out over 2 real documents (3 in all)" in text
-    assert "| held out |" in text
+    assert "2-fold cross-validation by document over 2 real documents (1 synthetic in every training fold)" in text
+    assert "| hybrid | all (2) |" in text
+    bad = runner.invoke(app, ["evaluate", "--gold", str(gold_file), "--cv", "--seeds", "x"])
+    assert bad.exit_code == 2 and "--seeds" in bad.stderr
 
 
 # --- end to end with the real rule layer ------------------------------------------------------------

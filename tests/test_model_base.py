@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 from transformers import BertConfig, BertModel, BertTokenizerFast
 
-from perfeval.model import PerfevalModel
+from perfeval.model import PerfevalModel, document_candidates
+from perfeval.pipeline import Extractor
 from perfeval.train import train
 from test_model import DOCS
 
@@ -24,13 +26,16 @@ def tiny_bert(path: Path) -> Path:
     return path
 
 
-def test_trains_on_a_local_base_encoder(tmp_path: Path) -> None:
+def test_trains_on_a_local_base_encoder_and_exports_it(tmp_path: Path) -> None:
     torch.set_num_threads(1)
     base = tiny_bert(tmp_path / "base")
-    out = train(DOCS, tmp_path / "model", base_model=str(base), epochs=2, seed=0, use_rule_features=False, progress=False)
+    out = train(DOCS, tmp_path / "model", base_model=str(base), epochs=2, seed=0, progress=False)
     model = PerfevalModel.from_pretrained(out)
-    assert model.config.base_model == str(base)
+    assert model.config.base_model == str(base) and (out / "model.onnx").is_file()
     text = DOCS[0].text + "\n未见字符：鑫淼 ８８％"
-    pred = model.predict(text)
-    assert all(text[e.start : e.end] == e.text for e in pred.entities)
-    assert PerfevalModel.from_pretrained(model.save_pretrained(tmp_path / "again")).predict(text) == pred
+    doc = Extractor(model).extract(text)
+    assert all(text[e.start:e.end] == e.text for e in doc.entities)
+    candidates = document_candidates(text)
+    for a, b in zip(model.decide(text, candidates), PerfevalModel.from_pretrained(out, runtime="torch").decide(text, candidates)):
+        np.testing.assert_allclose(a.value, b.value, atol=1e-4)
+        np.testing.assert_allclose(a.link, b.link, atol=1e-4)

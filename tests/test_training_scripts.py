@@ -21,27 +21,29 @@ def doc(name: str, **meta: object) -> Document:
     return Document(text="x", name=name, meta=dict(meta))
 
 
-def test_written_folds_hold_out_whole_departments_and_nothing_else() -> None:
-    docs = [doc("000_real"), doc("syn-0001", synthetic=True)]
-    docs += [doc(f"written-{dept}_{k}", synthetic=True, origin="written") for dept in ("edu", "agri", "civil") for k in (1, 2)]
-    folds = cv.written_folds(docs, 2)
-    assert {name: [d.name for d in held] for name, held in folds.items()} == {
-        "agri+edu": ["written-edu_1", "written-edu_2", "written-agri_1", "written-agri_2"],
-        "civil": ["written-civil_1", "written-civil_2"],
-    }
-
-
-def test_sections_replace_their_own_markers_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = {"systems": {"hybrid": {}}, "folds": {}}
+def test_the_cv_section_replaces_its_own_markers_only(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
-    readme.write_text("# t\n", encoding="utf-8")
-    monkeypatch.setattr(cv, "markdown_table", lambda systems: "TABLE")  # tested in test_evaluate.py
-    for kind in ("cv", "written", "cv"):
-        cv.write_section(readme, cv.cv_section(result, f"cmd {kind}", kind), kind)
+    readme.write_text("# t\n\nkept\n", encoding="utf-8")
+    cv.write_section(readme, f"{cv.START}\nfirst\n{cv.END}")
+    readme.write_text(readme.read_text(encoding="utf-8") + "\n## After\n", encoding="utf-8")
+    cv.write_section(readme, f"{cv.START}\nsecond\n{cv.END}")
     text = readme.read_text(encoding="utf-8")
-    assert text.count("<!-- cv:start -->") == 1 and text.count("<!-- written-cv:start -->") == 1
-    assert "cmd written" in text and text.count("cmd cv") == 1
-    assert text.index("## Cross-validation") < text.index("## Held-out written passages")
+    assert text.count(cv.START) == 1 and "second" in text and "first" not in text
+    assert text.index("kept") < text.index("## Cross-validation") < text.index("second") < text.index("## After")
+
+
+def test_choices_take_the_models_argmax_or_the_rules_choice() -> None:
+    import numpy as np
+
+    probs = np.array([[0.1, 0.9], [0.7, 0.3], [0.4, 0.6]])
+    targets = np.array([1, 1, 0])
+    confidence, correct = cv.choices(probs, targets)
+    assert confidence.tolist() == [0.9, 0.7, 0.6] and correct.tolist() == [1, 0, 0]
+    confidence, correct = cv.choices(probs, targets, rules=np.array([0, 1, 0]))
+    assert confidence.tolist() == [0.1, 0.3, 0.4] and correct.tolist() == [0, 1, 1]
+    table, eces = cv.calibration_table("values", [("rules", confidence, correct)])
+    assert "| 0.0–0.1 |" not in table and "| 0.1–0.2 | 1 | 0.000 |" in table and "| 0.4–0.5 | 1 | 1.000 |" in table
+    assert eces == [pytest.approx((0.1 + 0.7 + 0.6) / 3)]
 
 
 def test_dev_set_benchmark_says_so_when_the_dev_set_is_absent(tmp_path):

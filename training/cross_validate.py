@@ -1,19 +1,21 @@
-"""Leave-one-report-out cross-validation of the default training recipe.
+"""k-fold cross-validation by document of the default recipe on real text, with several seeds.
 
-    .venv/bin/python training/cross_validate.py [--data annotations/] [--out /tmp/perfeval-cv]
+    .venv/bin/python training/cross_validate.py [--k 6] [--seeds 0,1,2] [--write]
 
-For each real report: train on the other real reports plus all synthetic documents
-(synthetic documents are never test documents), then score rules-only, model-only and
-hybrid extraction on the held-out report. Prints the markdown table of
-:func:`perfeval.evaluation.markdown_table` (micro-averaged over folds) and the per-fold
-link F1, and writes everything to ``<out>/cv.json``. With ``--write`` the table also
-replaces the cross-validation section of ``training/README.md`` and of the shipped
-model card (between ``<!-- cv:start -->`` and ``<!-- cv:end -->``).
+The real documents are the four annotated reports in ``annotations/reports`` and, where it is
+there, the 20 excerpts of ``../shared/dev/gold`` (read in place, never copied). Synthetic
+documents (``annotations/synthetic``) go into every training fold and are never tested on.
+For each seed and fold, a model is trained with ``training/default.json`` and rules-only,
+model-only and hybrid extraction are scored on the held-out documents, all of them and the
+table and prose documents apart (:func:`perfeval.evaluation.is_table_document`).
 
-``--written-folds K`` tests on the hand-written synthetic passages instead (K folds of whole
-departments, trained on everything else): text that neither the rule layer nor the model
-was developed on, so rules and hybrid compete on equal terms. It is a supplement to the
-leave-one-report-out table, never part of it (section ``written-cv``).
+The held-out candidates' logits calibrate the model: a temperature for the value head and
+one for the link head (:func:`perfeval.calibration.temperature`), reported with reliability
+tables and the expected calibration error before and after. With ``--write`` the tables go
+into ``training/README.md`` (between ``<!-- cv:start -->`` and ``<!-- cv:end -->``) and the
+temperatures into ``training/default.json``, from where ``training/train_default.py`` puts
+them into the shipped model (whose card copies the section). Everything is also written to
+``<out>/cv.json``.
 """
 
 from __future__ import annotations
@@ -22,119 +24,136 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 
+from perfeval.calibration import expected_calibration_error, reliability, softmax, temperature
 from perfeval.data.doccano import read_doccano
-from perfeval.evaluation import cross_validate, markdown_table
-from perfeval.model import DEFAULT_MODEL_DIR
-from perfeval.train import WRITTEN, train
-from perfeval.types import Document
+from perfeval.evaluation import cross_validate, cv_table, is_table_document
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DEV = ROOT.parent / "shared" / "dev" / "gold"
 SETTINGS = HERE / "default.json"
 SYSTEMS = ("rules-only", "model", "hybrid")
-MARKERS = {"cv": ("<!-- cv:start -->", "<!-- cv:end -->"), "written": ("<!-- written-cv:start -->", "<!-- written-cv:end -->")}
-HEADINGS = {"cv": "Cross-validation", "written": "Held-out written passages"}
+START, END = "<!-- cv:start -->", "<!-- cv:end -->"
+FIT_KEYS = ("epochs", "batch_size", "lr", "synthetic_ratio", "base_model", "encoder", "settings")
 
 
-def _reusing(train_fn: Callable[..., Path]) -> Callable[..., Path]:
-    """``train_fn``, except that a fold whose model directory already exists is not retrained
-    (training is deterministic for a seed, so this re-scores the same models, e.g. after a
-    decoding change)."""
-
-    def run(docs: Any, out_dir: Path, **kwargs: Any) -> Path:
-        if (Path(out_dir) / "config.json").is_file():
-            return Path(out_dir)
-        return train_fn(docs, out_dir, **kwargs)
-
-    return run
+def real_documents(reports: Path, dev: Path) -> list:
+    docs = read_doccano(reports)
+    if dev.is_dir():
+        docs += read_doccano(dev)
+    return [d for d in docs if not d.meta.get("synthetic")]
 
 
-def written_folds(docs: list[Document], k: int) -> dict[str, list[Document]]:
-    """The written passages (``origin == "written"``) in ``k`` test folds of whole departments
-    (the name's part before ``_``: ``written-edu_3`` -> ``edu``), assigned in turn by name."""
-    department = {id(d): str(d.name).removeprefix("written-").split("_")[0] for d in docs if d.meta.get("origin") == WRITTEN}
-    written = [d for d in docs if id(d) in department]
-    departments = sorted(set(department.values()))
-    groups = [departments[i::k] for i in range(k)]
-    return {"+".join(g): [d for d in written if department[id(d)] in g] for g in groups if g}
-
-
-def cv_section(result: dict[str, Any], command: str, kind: str = "cv") -> str:
-    """The markdown block written between the ``kind`` markers."""
-    start, end = MARKERS[kind]
-    if kind == "cv":
-        intro = f"Leave-one-report-out over the {len(result['folds'])} real reports; synthetic documents only in training folds."
+def choices(probs: np.ndarray, targets: np.ndarray, rules: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(confidence, correct) of the model's most likely choice, or with ``rules`` of the rules'
+    choice (what a hybrid record carries when no override applies)."""
+    if rules is None:
+        chosen = probs.argmax(axis=1)
     else:
-        intro = (
-            f"The written passages held out in {len(result['folds'])} folds of whole departments; each fold's model is trained on "
-            "the four real reports, the generated synthetic documents and the other departments' passages."
-        )
-    lines = [start, "", intro, ""]
-    lines += ["```bash", command, "```", "", markdown_table(result["systems"]), ""]
-    lines += ["Link F1 per held-out fold (lenient / strict):", ""]
-    for fold, systems in result["folds"].items():
-        cells = ", ".join(f"{s} {r['link_f1_lenient']:.3f} / {r['link_f1_strict']:.3f}" for s, r in systems.items())
-        lines.append(f"- `{fold}`: {cells}")
-    return "\n".join(lines + ["", end])
+        chosen = rules
+    return probs[np.arange(len(chosen)), chosen], (chosen == targets).astype(float)
 
 
-def write_section(path: Path, section: str, kind: str = "cv") -> None:
-    """Replace the ``kind`` section of ``path`` (append it when the markers are missing)."""
-    start, end = MARKERS[kind]
-    text = path.read_text(encoding="utf-8")
-    if start in text and end in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+def calibration_table(name: str, columns: list[tuple[str, np.ndarray, np.ndarray]]) -> tuple[str, list[float]]:
+    """Reliability table (10 equal-width bins) of each ``(title, confidence, correct)`` column, and their ECEs."""
+    tables = [reliability(confidence, correct, bins=10) for _, confidence, correct in columns]
+    head = f"| {name}: confidence | " + " | ".join(f"{title}: choices | accuracy" for title, _, _ in columns) + " |"
+    lines = [head, "|---|" + "---:|---:|" * len(columns)]
+    for bins in zip(*tables):
+        if any(b.count for b in bins):
+            lines.append(f"| {bins[0].low:.1f}–{bins[0].high:.1f} | " + " | ".join(f"{b.count} | {b.accuracy:.3f}" for b in bins) + " |")
+    eces = [expected_calibration_error(confidence, correct, bins=10) for _, confidence, correct in columns]
+    return "\n".join(lines), eces
+
+
+def calibration_section(logits: np.ndarray, targets: np.ndarray, rules: np.ndarray, t: float, name: str,
+                        where: np.ndarray | None = None) -> str:
+    """The model's own choice before and after temperature ``t``, and the rules' choice's
+    probability after it (restricted to ``where``), with the ECE of each."""
+    raw, scaled = softmax(logits, 1.0), softmax(logits, t)
+    keep = np.ones(len(rules), dtype=bool) if where is None else where
+    columns = [("model's choice, T = 1", *choices(raw, targets)), (f"model's choice, T = {t:.2f}", *choices(scaled, targets)),
+               (f"rules' choice, T = {t:.2f}", *choices(scaled[keep], targets[keep], rules[keep]))]
+    table, eces = calibration_table(name, columns)
+    summary = "; ".join(f"{title}: {ece:.4f}" for (title, _, _), ece in zip(columns, eces))
+    return f"{table}\n\n{name.capitalize()} ECE ({len(targets)} candidates, {int(keep.sum())} with a rules' choice): {summary}."
+
+
+def section(result: dict[str, Any], command: str, temperatures: dict[str, float], calibration: str) -> str:
+    folds = result["folds"]
+    lines = [
+        START, "",
+        f"{len(folds)}-fold cross-validation by document over {sum(len(f) for f in folds)} real documents "
+        f"({result['group_sizes']['table']} table, {result['group_sizes']['prose']} prose); seeds "
+        f"{', '.join(str(s) for s in result['seeds'])}; synthetic documents only in training folds. Cells: mean over "
+        "the seeds (lowest–highest where they differ). The rules were written and tuned on these documents, so "
+        "rules-only is in-sample here; the models are not.",
+        "", "```bash", command, "```", "", cv_table(result, result["group_sizes"]), "",
+        "Folds: " + "; ".join(", ".join(f) for f in folds) + ".", "",
+        "Calibration on the held-out candidates of every fold and seed, temperatures fitted on them "
+        f"(value {temperatures['value']:.2f}, link {temperatures['link']:.2f}). Columns: the model's most likely "
+        "choice before and after scaling, and the rules' choice with the model's scaled probability of it, which is "
+        "the `confidence` a record of the shipped hybrid carries (its overrides are off). Accuracy: the share of "
+        "choices that match the gold (a value's label, or no value; a value's gold indicator, or no link).", "",
+        calibration, "", END,
+    ]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace the cv section of ``path`` (append it when the markers are missing)."""
+    old = path.read_text(encoding="utf-8")
+    if START in old and END in old:
+        old = old[: old.index(START)] + text + old[old.index(END) + len(END):]
     else:
-        text = text.rstrip("\n") + f"\n\n## {HEADINGS[kind]}\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+        old = old.rstrip("\n") + "\n\n## Cross-validation\n\n" + text + "\n"
+    path.write_text(old, encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent / "annotations")
+    parser.add_argument("--reports", type=Path, default=ROOT / "annotations" / "reports")
+    parser.add_argument("--dev", type=Path, default=DEV, help="the dev excerpts' gold (skipped where absent)")
+    parser.add_argument("--synthetic", type=Path, default=ROOT / "annotations" / "synthetic")
+    parser.add_argument("--k", type=int, default=6)
+    parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--out", type=Path, default=Path("/tmp/perfeval-cv"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--recipe", type=Path, default=SETTINGS, help="training recipe (JSON keyword arguments of perfeval.train.train)")
-    parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
-    parser.add_argument("--seed", type=int, default=None, help="override the recipe's seed (to see how much the scores move between runs)")
     parser.add_argument("--device", default="cpu", help="torch device for training, e.g. cuda")
-    parser.add_argument("--write", action="store_true", help="write the table into training/README.md and the default model card")
-    parser.add_argument("--from-json", type=Path, default=None, help="reuse the cv.json of an earlier run instead of training")
-    parser.add_argument("--reuse", action="store_true", help="re-score fold models already in --out instead of retraining them")
-    parser.add_argument(
-        "--written-folds", type=int, default=None, metavar="K",
-        help="test on the written synthetic passages instead, in K folds of whole departments (a check of text neither the rules nor the model saw)",
-    )
+    parser.add_argument("--write", action="store_true", help="write the tables into training/README.md and the temperatures into the recipe")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    settings = json.loads(args.recipe.read_text(encoding="utf-8"))
-    if args.epochs:
-        settings["epochs"] = args.epochs
-    if args.seed is not None:
-        settings["seed"] = args.seed
-    settings.update(progress=False, device=args.device)
-    command = "python training/cross_validate.py"
-    if args.from_json:
-        result = json.loads(args.from_json.read_text(encoding="utf-8"))
-    else:
-        command = " ".join([command, *sys.argv[1:]])
-        docs = read_doccano(args.data)
-        trainer = _reusing(train) if args.reuse else train
-        folds = written_folds(docs, args.written_folds) if args.written_folds else None
-        result = cross_validate(docs, trainer, args.out, systems=SYSTEMS, train_kwargs=settings, progress=print, test_folds=folds)
-        result["kind"] = "written" if folds else "cv"
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "cv.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    kind = result.get("kind", "cv")
-    section = cv_section(result, command, kind)
-    print(section)
+    recipe = json.loads(args.recipe.read_text(encoding="utf-8"))
+    fit_kwargs = {k: v for k, v in recipe.items() if k in FIT_KEYS} | {"device": args.device}
+    real = real_documents(args.reports, args.dev)
+    synthetic = [d for d in read_doccano(args.synthetic) if d.meta.get("synthetic")] if args.synthetic.exists() else []
+    seeds = [int(s) for s in args.seeds.split(",")]
+    result = cross_validate(real, synthetic, k=args.k, seeds=seeds, fit_kwargs=fit_kwargs, systems=SYSTEMS, progress=print)
+    result["group_sizes"] = {"all": len(real), "table": sum(is_table_document(d.text) for d in real),
+                             "prose": sum(not is_table_document(d.text) for d in real)}
+    (value_logits, value_targets, value_rules), (link_logits, link_targets, link_rules) = result.pop("calibration").values()
+    temperatures = {"value": temperature(value_logits, value_targets), "link": temperature(link_logits, link_targets)}
+    calibration = "\n\n".join([
+        calibration_section(value_logits, value_targets, value_rules, temperatures["value"], "values", where=value_rules > 0),
+        calibration_section(link_logits, link_targets, link_rules, temperatures["link"], "links"),
+    ])
+    command = " ".join(["python training/cross_validate.py", *sys.argv[1:]])
+    text = section(result, command, temperatures, calibration)
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "cv.json").write_text(json.dumps(result | {"temperatures": temperatures}, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
     if args.write:
-        for path in (HERE / "README.md", DEFAULT_MODEL_DIR / "README.md"):
-            write_section(path, section, kind)
+        write_section(HERE / "README.md", text)
+        settings = recipe.setdefault("settings", {})
+        settings["value_temperature"], settings["link_temperature"] = round(temperatures["value"], 4), round(temperatures["link"], 4)
+        args.recipe.write_text(json.dumps(recipe, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

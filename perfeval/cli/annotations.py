@@ -83,9 +83,13 @@ def export_tasks_command(
     output: Path = typer.Option(..., "-o", "--output", help="Tasks file: JSON for labelstudio, JSONL for doccano."),
     model: str | None = typer.Option(None, "--model", help="Model directory (default: perfeval's model)."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Pre-annotate with the rules alone, without a model."),
+    below: float | None = typer.Option(None, "--below", min=0.0, max=1.0,
+                                       help="Review queue: export only the documents with a value under this confidence, most uncertain first."),
 ) -> None:
     """Write tasks pre-annotated with perfeval's predictions (and label_config.xml for Label Studio).
 
+    With --below, a review queue for the next labelled reports: only documents with a value the
+    model is unsure of, sorted by uncertainty, each task scored by its lowest confidence.
     A report that cannot be read is named and left out (exit 1); the others are exported."""
     inputs, errors = collect_inputs([str(r) for r in reports])
     if errors:
@@ -98,7 +102,7 @@ def export_tasks_command(
     except Exception as err:  # a model that cannot be loaded: one line, no traceback
         raise _fail(str(err)) from None
     try:
-        written, unreadable = export_tasks(inputs, extractor, to.value, output)
+        written, unreadable = export_tasks(inputs, extractor, to.value, output, below)
     except OSError as err:
         raise _cannot_write(output, err) from None
     for path in written:

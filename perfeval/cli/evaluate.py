@@ -8,15 +8,15 @@ Three modes:
 - ``--compare rules-only,model,hybrid``: several systems side by side as a markdown table
   (or ``--json``: ``{system: flat scores}``); ``--model`` (repeatable) picks the model(s)
   behind ``model`` and ``hybrid``, ``--pred`` (repeatable) adds prediction files;
-- ``--cv``: leave-one-document-out cross-validation of a training configuration
-  (``--base-model``, ``--epochs``, ``--seed``) for the systems in ``--compare`` (default
-  ``model,hybrid``).
+- ``--cv``: k-fold cross-validation by document (``--folds``) of a training configuration
+  (``--base-model``, ``--epochs``) over ``--seeds``, for the systems in ``--compare`` (default
+  all three), on the real documents of every ``--gold`` (e.g. ``annotations/reports`` and
+  ``../shared/dev/gold``, read in place); synthetic documents only train.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -27,6 +27,8 @@ from perfeval.evaluation import (
     EvaluationInputError,
     compare,
     cross_validate,
+    cv_table,
+    is_table_document,
     extract_records,
     load_gold,
     load_predictions,
@@ -44,19 +46,19 @@ def _fail(message: str) -> typer.Exit:
 
 
 def evaluate_command(
-    gold: Path = typer.Option(..., "--gold", help="Annotation JSONL (doccano) file or a directory of them."),
+    gold: List[Path] = typer.Option(..., "--gold", help="Annotation JSONL (doccano) file or a directory of them (repeatable with --cv)."),
     pred: Optional[List[Path]] = typer.Option(None, "--pred", help="Records JSONL from `perfeval extract --format jsonl` (repeatable with --compare)."),
     model: Optional[List[str]] = typer.Option(None, "--model", help="A model directory (repeatable with --compare); default: perfeval's model."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Evaluate the rule layer alone."),
     compare_systems: Optional[str] = typer.Option(None, "--compare", help=f"Comma-separated systems to compare: {', '.join(SYSTEMS)}."),
-    cv: bool = typer.Option(False, "--cv", help="Leave-one-document-out cross-validation: train on the rest (synthetic included), test on each real document."),
+    cv: bool = typer.Option(False, "--cv", help="k-fold cross-validation by document: train on the other folds (synthetic included), test on each fold's real documents."),
     include_synthetic: bool = typer.Option(False, "--include-synthetic", help="Also score synthetic documents (skipped by default)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the report."),
     max_errors: Optional[int] = typer.Option(None, "--max-errors", help="List at most this many errors in the report."),
     base_model: Optional[str] = typer.Option(None, "--base-model", help="--cv: the encoder to fine-tune."),
     epochs: Optional[int] = typer.Option(None, "--epochs", help="--cv: training epochs."),
-    seed: int = typer.Option(0, "--seed", help="--cv: random seed."),
-    work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="--cv: where fold models are written (default: a temporary directory)."),
+    seeds: str = typer.Option("0", "--seeds", help="--cv: comma-separated random seeds (the spread between them is shown)."),
+    folds: int = typer.Option(6, "--folds", min=2, help="--cv: number of folds."),
 ) -> None:
     """Score extraction against annotated documents (docs/ANNOTATION.md section 6).
 
@@ -69,9 +71,11 @@ def evaluate_command(
         raise _fail(f"--compare: unknown system {unknown[0]!r}; choose from {', '.join(SYSTEMS)}")
     try:
         if cv:
-            _run_cv(gold, systems or ["model", "hybrid"], base_model, epochs, seed, work_dir, as_json)
+            _run_cv(gold, systems or list(SYSTEMS), base_model, epochs, folds, seeds, as_json)
             return
-        docs = load_gold(gold, include_synthetic)
+        if len(gold) > 1:
+            raise _fail("--gold: one file or directory, except with --cv")
+        docs = load_gold(gold[0], include_synthetic)
         gold_set = prepare_gold(docs)
         if systems or len(pred) > 1 or len(model) > 1:
             runs: dict[str, Any] = {}
@@ -116,29 +120,28 @@ def _load(system: str, model: str | None) -> Any:
         raise EvaluationInputError(f"{model or 'the default model'}: cannot load the {system} extractor ({err})") from err
 
 
-def _run_cv(gold: Path, systems: list[str], base_model: str | None, epochs: int | None, seed: int, work_dir: Path | None, as_json: bool) -> None:
-    from perfeval.train import train  # type: ignore[import-not-found]
-
-    docs = load_gold(gold, include_synthetic=True)
-    kwargs: dict[str, Any] = {"seed": seed}
+def _run_cv(golds: list[Path], systems: list[str], base_model: str | None, epochs: int | None, folds: int, seeds: str,
+            as_json: bool) -> None:
+    docs = [d for gold in golds for d in load_gold(gold, include_synthetic=True)]
+    real = [d for d in docs if not d.meta.get("synthetic")]
+    synthetic = [d for d in docs if d.meta.get("synthetic")]
+    kwargs: dict[str, Any] = {}
     if base_model is not None:
         kwargs["base_model"] = base_model
     if epochs is not None:
         kwargs["epochs"] = epochs
-    with tempfile.TemporaryDirectory(prefix="perfeval-cv-") as tmp:
-        result = cross_validate(
-            docs,
-            train,
-            work_dir or Path(tmp),
-            systems=systems,
-            train_kwargs=kwargs,
-            progress=lambda msg: typer.echo(msg, err=True),
-        )
+    try:
+        seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+    except ValueError:
+        raise _fail(f"--seeds: {seeds!r} is not a comma-separated list of integers") from None
+    result = cross_validate(real, synthetic, k=folds, seeds=seed_list, fit_kwargs=kwargs, systems=systems,
+                            progress=lambda msg: typer.echo(msg, err=True))
+    result.pop("calibration")
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
-    typer.echo(f"leave-one-document-out over {len(result['folds'])} real documents ({len(docs)} in all)\n")
-    typer.echo(markdown_table(result["systems"]))
-    for system in systems:
-        typer.echo(f"\nper fold, {system}:\n")
-        typer.echo(markdown_table({name: fold[system] for name, fold in result["folds"].items()}, first="held out"))
+    sizes = {"all": len(real), "table": sum(is_table_document(d.text) for d in real),
+             "prose": sum(not is_table_document(d.text) for d in real)}
+    typer.echo(f"{len(result['folds'])}-fold cross-validation by document over {len(real)} real documents "
+               f"({len(synthetic)} synthetic in every training fold), seeds {seed_list}\n")
+    typer.echo(cv_table(result, sizes))

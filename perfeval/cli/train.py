@@ -38,7 +38,7 @@ def read_annotations(path: Path, option: str) -> list[Document]:
 
 
 def reproduce_command(data: Path, out: Path, base_model: str | None, encoder_size: EncoderSize, epochs: int, seed: int,
-                      dev: Path | None, no_rule_features: bool) -> str:
+                      dev: Path | None) -> str:
     """The ``perfeval train`` command line that trains this model again."""
     args = ["perfeval", "train", "--data", str(data), "--out", str(out), "--epochs", str(epochs), "--seed", str(seed)]
     if base_model:
@@ -47,8 +47,6 @@ def reproduce_command(data: Path, out: Path, base_model: str | None, encoder_siz
         args += ["--encoder-size", encoder_size.value]
     if dev:
         args += ["--dev", str(dev)]
-    if no_rule_features:
-        args.append("--no-rule-features")
     return shlex.join(args)
 
 
@@ -57,10 +55,9 @@ def train_command(
     out: Path = typer.Option(..., "--out", help="Model directory to write."),
     base_model: Optional[str] = typer.Option(None, "--base-model", help="Hugging Face encoder name or local path; default: a small encoder trained from scratch."),
     encoder_size: EncoderSize = typer.Option(EncoderSize.default, "--encoder-size", help="Size of the encoder trained from scratch: default, or tiny (seconds to train, to try the loop out)."),
-    epochs: int = typer.Option(30, "--epochs", min=1, help="Passes over the training windows."),
+    epochs: int = typer.Option(8, "--epochs", min=1, help="Passes over the training candidates."),
     seed: int = typer.Option(0, "--seed", help="Random seed (training is deterministic for a seed)."),
     dev: Optional[Path] = typer.Option(None, "--dev", help="Annotations scored after every epoch (never trained on)."),
-    no_rule_features: bool = typer.Option(False, "--no-rule-features", help="Do not feed rule value spans to the network."),
 ) -> None:
     """Train a perfeval model on annotated reports and save it to OUT."""
     if base_model and encoder_size is not EncoderSize.default:
@@ -74,7 +71,7 @@ def train_command(
 
     path = train(
         train_docs, out, dev_docs=dev_docs, base_model=base_model, epochs=epochs, seed=seed,
-        encoder=ENCODER_SIZES[encoder_size.value], use_rule_features=not no_rule_features,
-        reproduce=reproduce_command(data, out, base_model, encoder_size, epochs, seed, dev, no_rule_features),
+        encoder=ENCODER_SIZES[encoder_size.value],
+        reproduce=reproduce_command(data, out, base_model, encoder_size, epochs, seed, dev),
     )
     typer.echo(f"saved model to {path} ({len(train_docs)} training documents)")

@@ -1,115 +1,102 @@
 """The settings of a perfeval model directory (``config.json``).
 
-Everything needed to rebuild the network before its weights are loaded lives here:
-the BIO tag set, the encoder's own config, the input features and the relation
-head's sizes. ``schema_version`` changes whenever a saved directory could no longer
-be read by this code.
+Everything needed to rebuild the network before its weights are loaded, and to turn its
+scores into decisions, lives here: the value classes, the encoder's own config, the window
+and feature sizes, the hybrid's thresholds and the calibration temperatures.
+``schema_version`` changes whenever a saved directory could no longer be read by this code.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
-from perfeval.data.bio import BIO_LABELS
+from perfeval.types import VALUE_LABELS
 
-SCHEMA_VERSION = 1
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "default"  # shipped inside the package
+SCHEMA_VERSION = 2
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
+ONNX_NAME = "model.onnx"
 MODEL_TYPE = "perfeval"
-SPECIAL_TOKENS_PER_WINDOW = 2  # [CLS] and [SEP] around each window
-_FLAGS = ("use_rule_features", "snap_to_rules", "defer_to_rule_abstention")
-_SIZES = ("feature_dim", "span_dim", "pair_hidden", "window_tokens", "max_pair_chars")  # positive integers
-
-
-class ConfigError(ValueError):
-    """A setting this code cannot run with: ``key`` names it, ``problem`` says what is wrong."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key!r} {problem}")
-        self.key = key
-        self.problem = problem
+NO_VALUE = "NONE"
+VALUE_CLASSES: tuple[str, ...] = (NO_VALUE,) + VALUE_LABELS
 
 
 @dataclass
 class ModelConfig:
-    """Network and decoding settings saved as ``config.json``.
+    """Network, decoding and calibration settings saved as ``config.json``.
 
-    ``encoder`` is the encoder's ``PretrainedConfig.to_dict()``; ``base_model`` records
-    the name or path it was initialised from (``None`` for a from-scratch encoder).
-    Window sizes count tokens of the model's tokenizer, ``[CLS]``/``[SEP]`` excluded.
-    Building one checks every setting (:meth:`validate`), so a config that exists can run.
+    ``encoder`` is the encoder's config dict (``model_type`` picks the class);
+    ``base_model`` records the name or path it was initialised from (None for the compact
+    encoder trained from scratch). A value candidate is read through a window of
+    ``window_left`` tokens before it and ``window_right`` after it; at most ``max_links``
+    indicator candidates are scored per value. ``drop_threshold``: in the hybrid a rule
+    value is dropped (or retyped) when the model's probability for that is at least this;
+    ``add_threshold``: a figure the rules left out comes in when the model's probability
+    for its label is at least this; ``relink_threshold``: the model's indicator replaces
+    the rules' when its probability is at least this. Probabilities are the softmax of
+    the logits divided by ``value_temperature`` / ``link_temperature``, fitted on
+    cross-validation predictions (1.0: not calibrated).
     """
 
     encoder: dict[str, Any]
     base_model: str | None = None
-    labels: list[str] = field(default_factory=lambda: list(BIO_LABELS))
-    use_rule_features: bool = True
-    snap_to_rules: bool = True
-    defer_to_rule_abstention: bool = True
+    classes: list[str] = field(default_factory=lambda: list(VALUE_CLASSES))
+    window_left: int = 56
+    window_right: int = 24
+    max_links: int = 192
     feature_dim: int = 32
-    span_dim: int = 128
-    pair_hidden: int = 128
-    window_tokens: int = 254
-    window_overlap: int = 64
-    max_pair_chars: int = 400
+    head_dim: int = 128
+    drop_threshold: float | None = 0.9
+    add_threshold: float | None = 0.8
+    relink_threshold: float | None = 0.5
+    value_temperature: float = 1.0
+    link_temperature: float = 1.0
     schema_version: int = SCHEMA_VERSION
 
-    def __post_init__(self) -> None:
-        self.validate()
-
-    def validate(self) -> None:
-        """Raise :class:`ConfigError` for the first setting the network or decoding cannot run with.
-
-        ``labels`` must be this code's BIO tag set in its order: the tagger's outputs are read by
-        position, so a reordered list would silently read every tag as another.
-        """
-        if self.labels != BIO_LABELS:
-            raise ConfigError("labels", f"is {self.labels!r}; this perfeval reads the tags {BIO_LABELS!r}, in that order")
-        if not isinstance(self.encoder, dict) or not isinstance(self.encoder.get("model_type"), str):
-            raise ConfigError("encoder", "is not an encoder config with a model_type")
-        if self.base_model is not None and not isinstance(self.base_model, str):
-            raise ConfigError("base_model", f"is {self.base_model!r}, not a name, a path or null")
-        for name in _FLAGS:
-            if not isinstance(getattr(self, name), bool):
-                raise ConfigError(name, f"is {getattr(self, name)!r}, not true or false")
-        for name in _SIZES:
-            value = getattr(self, name)
-            if not _is_int(value) or value < 1:
-                raise ConfigError(name, f"is {value!r}, not a positive integer")
-        if not _is_int(self.window_overlap) or not 0 <= self.window_overlap < self.window_tokens:
-            raise ConfigError("window_overlap", f"is {self.window_overlap!r}, not an integer from 0 to window_tokens - 1 ({self.window_tokens - 1})")
-        positions = self.encoder.get("max_position_embeddings")
-        if _is_int(positions) and self.window_tokens + SPECIAL_TOKENS_PER_WINDOW > positions:
-            raise ConfigError(
-                "window_tokens",
-                f"is {self.window_tokens}: with [CLS] and [SEP] a window needs {self.window_tokens + SPECIAL_TOKENS_PER_WINDOW} "
-                f"positions, the encoder has {positions} (encoder.max_position_embeddings)",
-            )
-
     @property
-    def id2label(self) -> dict[int, str]:
-        return dict(enumerate(self.labels))
+    def window_tokens(self) -> int:
+        """Longest window: [CLS], the context on both sides and a value of up to 16 tokens."""
+        return 1 + self.window_left + 16 + self.window_right
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["model_type"] = MODEL_TYPE
-        out["id2label"] = {str(i): tag for i, tag in self.id2label.items()}
         return out
 
     @classmethod
     def from_dict(cls, obj: dict[str, Any]) -> "ModelConfig":
-        """Inverse of :meth:`to_dict`; unknown keys are ignored, missing ones raise ``KeyError``,
-        bad settings :class:`ConfigError` (``id2label``, if present, must agree with ``labels``)."""
+        """Inverse of :meth:`to_dict`; unknown keys are ignored, a missing ``encoder`` raises ``KeyError``."""
         names = {f.name for f in fields(cls)}
         if "encoder" not in obj:
             raise KeyError("encoder")
-        config = cls(**{k: v for k, v in obj.items() if k in names})
-        id2label = obj.get("id2label")
-        if id2label is not None and id2label != config.to_dict()["id2label"]:
-            raise ConfigError("id2label", "does not give labels[i] for each id i; this perfeval reads the tags in the order of labels")
-        return config
+        return cls(**{k: v for k, v in obj.items() if k in names})
 
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    def problems(self) -> list[str]:
+        """What makes these settings unusable: ``"key: why"`` for each (empty when fine)."""
+        out = []
+        if list(self.classes) != list(VALUE_CLASSES):
+            out.append(f"classes: must be {list(VALUE_CLASSES)} in this order, not {self.classes}")
+        for key in ("window_left", "window_right", "max_links", "feature_dim", "head_dim"):
+            value = getattr(self, key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                out.append(f"{key}: must be a positive integer, not {value!r}")
+        positions = self.encoder.get("max_position_embeddings") if isinstance(self.encoder, dict) else None
+        if isinstance(positions, int) and not out and self.window_tokens + 1 > positions:
+            out.append(f"window_left + window_right: a window of {self.window_tokens + 1} tokens is longer than the "
+                       f"encoder's max_position_embeddings {positions}")
+        for key in ("drop_threshold", "add_threshold", "relink_threshold"):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+                out.append(f"{key}: must be a probability in [0, 1] or null (off), not {value!r}")
+        for key in ("value_temperature", "link_temperature"):
+            value = getattr(self, key)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                out.append(f"{key}: must be a positive number, not {value!r}")
+        if not isinstance(self.encoder, dict) or "model_type" not in self.encoder:
+            out.append("encoder: must be an encoder config with a model_type")
+        return out

@@ -2,14 +2,10 @@
 
 A BERT-shaped stack (token + position embeddings, LayerNorm, post-norm layers of
 self-attention and a GELU feed-forward) written with torch's own modules and
-``scaled_dot_product_attention``. It exists for start-up time: building a model from
-transformers' modelling code imports several seconds of machinery (dynamo, generation,
-distributed), while this needs nothing beyond torch. (``nn.TransformerEncoderLayer``
-would do the same job, but its fused inference paths ran 10-50 % slower than these
-plain operations for 128-wide layers on CPU, and its padding-mask check imports sympy,
-another 0.6 s at start-up; ``benchmarks/README.md``.) Pretrained Hugging Face encoders
-(``--base-model``) still go through ``transformers.AutoModel``; both are called the same
-way by :class:`~perfeval.model.modeling.PerfevalNetwork`.
+``scaled_dot_product_attention``: small, quick to train on a CPU, and exported to ONNX with
+the rest of the network for prediction without torch. Pretrained Hugging Face encoders
+(``--base-model``) go through ``transformers.AutoModel``; both are called the same way by
+:class:`~perfeval.model.network.CandidateNetwork`.
 """
 
 from __future__ import annotations
@@ -59,9 +55,10 @@ class EncoderLayer(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x: torch.Tensor, keep: torch.Tensor | None) -> torch.Tensor:
-        """``keep``: (B, 1, 1, L) bool, False on padding keys; None when nothing is padded."""
+        """``keep``: (B, 1, 1, L) bool, False on padding keys."""
         batch, length, hidden = x.shape
-        q, k, v = self.qkv(x).view(batch, length, 3, self.heads, hidden // self.heads).permute(2, 0, 3, 1, 4)
+        qkv = self.qkv(x).view(batch, length, 3, self.heads, hidden // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
         p = self.dropout.p if self.training else 0.0
         attended = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, dropout_p=p)
         x = self.attention_norm(x + self.dropout(self.attention_out(attended.transpose(1, 2).reshape(batch, length, hidden))))
@@ -91,8 +88,7 @@ class CompactEncoder(nn.Module):
     def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         positions = torch.arange(inputs_embeds.shape[1], device=inputs_embeds.device)
         x = self.dropout(self.norm(inputs_embeds + self.position_embeddings(positions)))
-        # windows of one document all have the same length: at prediction time nothing is padded
-        keep = None if bool(attention_mask.all()) else attention_mask.bool()[:, None, None, :]
+        keep = attention_mask.bool()[:, None, None, :]
         for layer in self.layers:
             x = layer(x, keep)
         return x

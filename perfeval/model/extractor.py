@@ -1,181 +1,129 @@
-"""``PerfevalModel``: a trained network with its tokenizer and config, from text to entities and links."""
+"""``PerfevalModel``: a trained network with its tokenizer and config, from candidates to decisions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+import numpy as np
 
-from perfeval import DEFAULT_MODEL as DEFAULT_MODEL_DIR
-from perfeval.model.config import ModelConfig
-from perfeval.model.decoding import (
-    TokenSpan,
-    decode_entities,
-    decode_links,
-    snap_indicators,
-)
-from perfeval.model.features import (
-    RULE_UNLINKED,
-    RuleView,
-    TextStats,
-    candidate_indicators,
-    pad_candidates,
-)
-from perfeval.model.inputs import DocInputs, doc_inputs, make_batch
-from perfeval.model.modeling import PerfevalNetwork
-from perfeval.model.serialization import (
-    build_network,
-    read_card,
-    read_config,
-    read_tokenizer,
-    read_weights,
-    write_dir,
-)
-from perfeval.model.tokenization import ModelTokenizer
-from perfeval.model.windows import Window, plan_windows
-from perfeval.types import INDICATOR, LABELS, Entity, Relation
+from perfeval.model.candidates import ValueCandidate
+from perfeval.model.config import DEFAULT_MODEL_DIR, ONNX_NAME, ModelConfig
+from perfeval.model.inputs import CandidateArrays, candidate_rows, link_limit, pad
+from perfeval.model.runtime import OnnxRunner, Runner, TorchRunner
+from perfeval.model.serialization import CARD_NAME, network_file, read_card, read_config, read_tokenizer
+from perfeval.model.tokenization import ModelTokenizer, encode
 
-BATCH_WINDOWS = 16
-LINK_CHUNK = 256
-KEEP_BELOW_O = 0.9  # hidden states are kept for tokens whose P(O) is below this
+if TYPE_CHECKING:
+    from perfeval.model.network import CandidateNetwork
+
+BATCH = 256  # value candidates per network call
 
 
 @dataclass
-class ModelPrediction:
-    """Entities in text order (``source="model"``) and ``value_of`` links indexing into them."""
+class Decision:
+    """The model's view of one value candidate: class probabilities (``config.classes``,
+    ``NONE`` first) and probabilities over *no link* followed by its indicator candidates."""
 
-    entities: list[Entity] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
-
-
-@dataclass
-class _Merged:
-    """Per-token tag probabilities (n, T) of a document, and hidden rows (R, H) of the tokens
-    that can end up inside an entity: ``kept`` (R,) holds their token indices, ascending."""
-
-    probs: torch.Tensor
-    hidden: torch.Tensor
-    kept: torch.Tensor
-
-    def rows(self, first: int, last: int) -> tuple[int, int]:
-        """``[start, end)`` rows of the kept tokens among tokens ``first..last`` (never empty)."""
-        start = int(torch.searchsorted(self.kept, first))
-        end = int(torch.searchsorted(self.kept, last, right=True))
-        if end > start:
-            return start, end
-        start = min(start, self.kept.numel() - 1)
-        return start, start + 1
+    value: np.ndarray
+    link: np.ndarray
 
 
 class PerfevalModel:
-    """Tagger + linker. Load with :meth:`from_pretrained`, run with :meth:`predict`."""
+    """Scores value and indicator candidates. Load with :meth:`from_pretrained`, run with :meth:`decide`."""
 
-    def __init__(
-        self, config: ModelConfig, tokenizer: ModelTokenizer, network: PerfevalNetwork, card: str | None = None
-    ) -> None:
+    def __init__(self, config: ModelConfig, tokenizer: ModelTokenizer, runner: Runner, card: str | None = None,
+                 network: CandidateNetwork | None = None) -> None:
         self.config = config
         self.tokenizer = tokenizer
-        self.network = network
+        self.runner = runner
         self.card = card
-        self.network.eval()
+        self.network = network  # set when the model runs on torch (training, fine-tuning)
 
     @classmethod
-    def from_pretrained(cls, path_or_name: str | Path) -> "PerfevalModel":
+    def from_pretrained(cls, path_or_name: str | Path, runtime: str = "onnx") -> "PerfevalModel":
         """Load a model directory (``"default"`` names the model shipped with perfeval).
 
-        Raises :class:`~perfeval.model.serialization.ModelLoadError` for a missing,
-        incomplete, corrupt or incompatible directory.
+        ``runtime="onnx"`` runs ``model.onnx`` with onnxruntime (no torch); ``"torch"`` builds
+        the network from ``model.safetensors`` (needs the ``train`` extra). Either falls back to
+        the other file when only that one is there. Raises
+        :class:`~perfeval.model.serialization.ModelLoadError` for a missing, incomplete, corrupt
+        or incompatible directory.
         """
         path = DEFAULT_MODEL_DIR if str(path_or_name) == "default" else Path(path_or_name)
         config = read_config(path)
         tokenizer = read_tokenizer(path)
+        file = network_file(path, prefer_onnx=runtime == "onnx")
+        if file.name == ONNX_NAME:
+            return cls(config, tokenizer, OnnxRunner(file), read_card(path))
+        from perfeval.model.network import build_network, read_weights
+
         network = build_network(config, path)
         read_weights(network, path)
-        return cls(config, tokenizer, network, read_card(path))
+        return cls(config, tokenizer, TorchRunner(network), read_card(path), network)
+
+    @classmethod
+    def from_network(cls, network: CandidateNetwork, tokenizer: ModelTokenizer, card: str | None = None) -> "PerfevalModel":
+        return cls(network.config, tokenizer, TorchRunner(network), card, network)
 
     def save_pretrained(self, path: str | Path) -> Path:
-        """Write config, weights, tokenizer and model card to the directory ``path``."""
+        """Write config, weights (``model.safetensors``), the exported ``model.onnx``, the
+        tokenizer and the model card to the directory ``path`` (needs torch)."""
+        import json
+
+        from perfeval.model.network import export_onnx, write_weights
+
+        if self.network is None:
+            raise ValueError("this model was loaded from model.onnx; load it with runtime='torch' to save it")
         path = Path(path)
-        write_dir(path, self.config, self.network, self.tokenizer, self.card)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "config.json").write_text(json.dumps(self.config.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_weights(self.network, path)
+        export_onnx(self.network, path, _example(self))
+        self.tokenizer.save(path)
+        if self.card is not None:
+            (path / CARD_NAME).write_text(self.card, encoding="utf-8")
         return path
 
-    def to(self, device: torch.device | str) -> "PerfevalModel":
-        """Move the network to ``device`` (e.g. ``"cuda"``); returns ``self``."""
-        self.network.to(device)
-        return self
+    def arrays(self, text: str, candidates: Sequence[ValueCandidate]) -> CandidateArrays:
+        """The network's inputs for ``candidates`` of ``text``."""
+        limited = link_limit(candidates, self.config)
+        cls_id = self.tokenizer.cls_token_id or 0
+        rows = candidate_rows(encode(self.tokenizer, text), limited, self.config, cls_id)
+        return pad(rows, self.tokenizer.pad_token_id or 0)
 
-    @property
-    def device(self) -> torch.device:
-        return next(self.network.parameters()).device
-
-    def inputs(self, text: str) -> DocInputs:
-        return doc_inputs(self.tokenizer, text, self.config.use_rule_features)
-
-    @torch.no_grad()
-    def predict(self, text: str) -> ModelPrediction:
-        """Entities and links of ``text``, any length (windows of ``config.window_tokens``)."""
-        self.network.eval()
-        doc = self.inputs(text)
-        if len(doc.encoded) == 0:
-            return ModelPrediction()
-        merged = self._merge_windows(doc)
-        spans = decode_entities(merged.probs, doc.encoded.offsets, text, self.config.labels)
-        if self.config.snap_to_rules:
-            rule_indicators = sorted({link for link in doc.rules.links if link is not None})
-            spans = snap_indicators(spans, rule_indicators, doc.encoded.offsets, text)
-        return ModelPrediction([s.entity for s in spans], self._links(text, spans, merged, doc.rules))
-
-    def _merge_windows(self, doc: DocInputs) -> _Merged:
-        enc = doc.encoded
-        n = len(enc)
-        windows = plan_windows(n, self.config.window_tokens, self.config.window_overlap)
-        probs = torch.zeros((n, len(self.config.labels)))
-        kept_index: list[torch.Tensor] = []
-        kept_rows: list[torch.Tensor] = []
-        for i in range(0, len(windows), BATCH_WINDOWS):
-            chunk: list[Window] = windows[i : i + BATCH_WINDOWS]
-            rows = [
-                (enc.ids[w.start : w.end], enc.gaps[w.start : w.end], doc.rule_tags[w.start : w.end], [0] * (w.end - w.start))
-                for w in chunk
-            ]
-            batch = make_batch(rows, self.tokenizer, self.device)
-            hidden = self.network.encode(batch.input_ids, batch.attention_mask, batch.gaps, batch.rule_tags)
-            window_probs = self.network.tag_logits(hidden, batch.rule_tags).softmax(-1).cpu()
-            hidden = hidden.cpu()
-            for b, w in enumerate(chunk):
-                lo = int(batch.first_token[b]) + w.own_start - w.start
-                hi = lo + w.own_end - w.own_start
-                probs[w.own_start : w.own_end] = window_probs[b, lo:hi]
-                # a token can join an entity when it is likely inside one (Viterbi may take
-                # it in) or inside a rule span (snapping may take it in)
-                keep = (window_probs[b, lo:hi, 0] < KEEP_BELOW_O) | (batch.rule_tags[b, lo:hi].cpu() != 0)
-                kept_index.append(torch.arange(w.own_start, w.own_end)[keep])
-                kept_rows.append(hidden[b, lo:hi][keep])
-        return _Merged(probs, torch.cat(kept_rows), torch.cat(kept_index))
-
-    def _links(self, text: str, spans: list[TokenSpan], merged: _Merged, rules: RuleView) -> list[Relation]:
-        if not spans:
+    def decide(self, text: str, candidates: Sequence[ValueCandidate]) -> list[Decision]:
+        """Calibrated probabilities for every candidate of ``text`` (``Decision.link`` has one
+        entry for *no link* and one per indicator candidate, in ``candidate.links`` order;
+        candidates beyond ``config.max_links`` are cut, the rules' choice kept last)."""
+        if not candidates:
             return []
-        dev = self.device
-        rows = torch.tensor([merged.rows(s.first, s.last) for s in spans], device=dev)
-        labels = torch.tensor([LABELS.index(s.entity.label) for s in spans], device=dev)
-        reps = self.network.span_reps(merged.hidden.to(dev), rows, labels)
-        values = [i for i, s in enumerate(spans) if s.entity.is_value]
-        indicators = [i for i, s in enumerate(spans) if s.entity.label == INDICATOR]
-        ind_spans = [(spans[i].entity.start, spans[i].entity.end) for i in indicators]
-        val_spans = [(spans[i].entity.start, spans[i].entity.end) for i in values]
-        stats = TextStats(text, [s for s, _ in ind_spans], [s for s, _ in val_spans], rules)
-        relations = []
-        for c in range(0, len(values), LINK_CHUNK):
-            cands = candidate_indicators(val_spans[c : c + LINK_CHUNK], ind_spans, stats, self.config.max_pair_chars)
-            index, feats, mask = (torch.from_numpy(a).to(dev) for a in pad_candidates(cands))
-            ind_reps = reps[torch.tensor(indicators, dtype=torch.long, device=dev)[index]] if indicators else reps.new_zeros((len(cands), 0, reps.shape[1]))
-            logits = self.network.link_logits(reps[values[c : c + LINK_CHUNK]], ind_reps, feats, mask).cpu()
-            for v, row in enumerate(cands):
-                if self.config.defer_to_rule_abstention and rules.link_feature(val_spans[c + v], (0, 0)) == RULE_UNLINKED:
-                    continue
-                target, confidence = decode_links(logits[v, : 1 + len(row)], [indicators[k] for k, _ in row])
-                if target is not None:
-                    relations.append(Relation(values[c + v], target, source="model", confidence=confidence))
-        return relations
+        limited = link_limit(candidates, self.config)
+        encoded = encode(self.tokenizer, text)
+        cls_id, pad_id = self.tokenizer.cls_token_id or 0, self.tokenizer.pad_token_id or 0
+        decisions: list[Decision] = []
+        for k in range(0, len(limited), BATCH):
+            chunk = limited[k:k + BATCH]
+            arrays = pad(candidate_rows(encoded, chunk, self.config, cls_id), pad_id)
+            value_logits, link_logits = self.runner(arrays)
+            value = softmax(value_logits / self.config.value_temperature)
+            link = softmax(link_logits / self.config.link_temperature)
+            for i, c in enumerate(chunk):
+                decisions.append(Decision(value[i], link[i, : 1 + len(c.links)]))
+        return decisions
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def _example(model: PerfevalModel) -> dict[str, np.ndarray]:
+    """A small input for tracing the export: two value candidates of a sentence."""
+    from perfeval.model.candidates import document_candidates
+
+    text = "年度预算 2054.25 万元，全年实际开支 1860.77万元，完成预算的 90.6%。召开常委会会议 13次。"
+    return model.arrays(text, document_candidates(text)).as_dict()
