@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
+torch = pytest.importorskip("torch", reason="training needs the train extra")
 
 from perfeval.model import ModelLoadError, PerfevalModel, document_candidates
 from perfeval.model.tokenization import encode

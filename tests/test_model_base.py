@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import torch
+import pytest
+torch = pytest.importorskip("torch", reason="training needs the train extra")
+pytest.importorskip("transformers", reason="training needs the train extra")
 from transformers import BertConfig, BertModel, BertTokenizerFast
 
 from perfeval.model import PerfevalModel, document_candidates

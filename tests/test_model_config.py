@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from perfeval.model import ModelConfig, ModelLoadError, PerfevalModel, VALUE_CLASSES, document_candidates
+pytest.importorskip("torch", reason="building a network needs the train extra")
 from perfeval.model.encoder import CompactEncoder, CompactEncoderConfig
 from perfeval.model.network import CandidateNetwork
 from perfeval.model.tokenization import build_char_tokenizer

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
+torch = pytest.importorskip("torch", reason="training needs the train extra")
 from safetensors.torch import load_file
 from typer.testing import CliRunner
 

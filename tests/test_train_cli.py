@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
+torch = pytest.importorskip("torch", reason="training needs the train extra")
 from typer.testing import CliRunner
 
 from perfeval.cli.main import app

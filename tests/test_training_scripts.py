@@ -12,6 +12,7 @@ import pytest
 from perfeval.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest.importorskip("torch", reason="the training scripts need the train extra")
 spec = importlib.util.spec_from_file_location("cross_validate", ROOT / "training" / "cross_validate.py")
 cv = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(cv)
