@@ -1,12 +1,12 @@
-"""Time and peak memory of the default model on one long text (a script, not a test).
+"""Time and peak memory of extraction on one long text (a script, not a test).
 
-    .venv/bin/python benchmarks/bench_long_text.py 1 4 20     # sizes in MB of UTF-8 text
+    .venv/bin/python benchmarks/bench_long_text.py 1 5 20                 # sizes in MB of UTF-8 text
+    .venv/bin/python benchmarks/bench_long_text.py 1 5 20 --rules-only
 
 Each size runs in a fresh child process. The text is the shipped example reports repeated to
-the size. The child times ``PerfevalModel.predict`` as a whole and its two decoding stages
-(``decode_entities``: Viterbi over the merged windows; ``snap_indicators``), and reports its
-peak RSS (``VmHWM``), which covers the interpreter, torch and the model (about 300 MB before
-any text).
+the size. The child times ``Extractor.extract`` on the whole text, checks that every record's
+offsets give back its text, and reports its peak RSS (``VmHWM``: the interpreter, onnxruntime
+and the model included).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,48 +35,32 @@ def peak_rss_mb() -> float:
     raise OSError("no VmHWM in /proc/self/status")
 
 
-def child(megabytes: float) -> dict[str, Any]:
+def child(megabytes: float, rules_only: bool) -> dict[str, Any]:
     import perfeval
-    from perfeval.model import PerfevalModel, extractor
 
+    extractor = perfeval.load(rules_only=rules_only)
     text = long_text(megabytes)
-    model = PerfevalModel.from_pretrained(perfeval.DEFAULT_MODEL)
-    stages: dict[str, float] = {}
-
-    def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        def run(*args: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return function(*args)
-            finally:
-                stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
-
-        return run
-
-    extractor.decode_entities = timed("decode_entities_s", extractor.decode_entities)  # type: ignore[assignment]
-    extractor.snap_indicators = timed("snap_indicators_s", extractor.snap_indicators)  # type: ignore[assignment]
     start = time.perf_counter()
-    prediction = model.predict(text)
-    return {
-        "mb": megabytes,
-        "chars": len(text),
-        "entities": len(prediction.entities),
-        "predict_s": round(time.perf_counter() - start, 1),
-        **{name: round(seconds, 1) for name, seconds in stages.items()},
-        "peak_rss_mb": round(peak_rss_mb()),
-    }
+    doc = extractor.extract(text)
+    seconds = time.perf_counter() - start
+    exact = all(text[r.start:r.end] == r.text for r in doc.records)
+    return {"mb": megabytes, "config": "rules-only" if rules_only else "default", "chars": len(text),
+            "records": len(doc.records), "extract_s": round(seconds, 1), "s_per_mb": round(seconds / megabytes, 2),
+            "offsets_exact": exact, "peak_rss_mb": round(peak_rss_mb())}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="+", type=float, help="text sizes in MB")
+    parser.add_argument("--rules-only", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.sizes[0])))
+        print(json.dumps(child(args.sizes[0], args.rules_only)))
         return
     for size in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, cwd=ROOT)
+        command = [sys.executable, __file__, "--child", str(size)] + (["--rules-only"] if args.rules_only else [])
+        out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         print(out.stdout.strip() or out.stderr.strip().splitlines()[-1], flush=True)
 
 

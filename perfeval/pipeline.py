@@ -31,12 +31,13 @@ scale) gives no record. A record's ``confidence`` is the model's probability of 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from itertools import islice
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perfeval.model.candidates import ValueCandidate, document_candidates
+from perfeval.model.candidates import ValueCandidate, iter_candidates
 from perfeval.readers import SourceText, read
 from perfeval.rules import ValueMatch, normalize
 from perfeval.rules.linker import CompactText, link_values
@@ -49,6 +50,7 @@ from perfeval.types import INDICATOR, VALUE_LABELS, Document, Entity, Indicator,
 if TYPE_CHECKING:
     from perfeval.model import Decision, PerfevalModel
 
+CANDIDATE_BATCH = 512  # value candidates built and decided at a time: bounds the memory of a long text
 TABLE_LINK_CONFIDENCE = 0.8  # a table cell's row or column header, without a model
 MONEY_NEAR = 120  # characters within which a bare amount the model adds borrows a money unit
 
@@ -98,11 +100,14 @@ class Extractor:
         ``tables`` are the grids a reader found (None: rebuild them from the text)."""
         if tables is None:
             tables = find_tables(text, skip)
+        rules = find_values(text, skip, tables)
         if self.model is None:
-            figures = _rule_figures(text, find_values(text, skip, tables))
+            figures = _rule_figures(text, rules)
         else:
-            candidates = document_candidates(text, skip, tables)
-            figures = self._decide(text, candidates, self.model.decide(text, candidates))
+            money = sorted((v.start, unit) for v in rules if v.label == "MONEY" and (unit := money_unit(text[v.start:v.end])))
+            view, figures = same_length_view(text), []
+            for batch in batched(iter_candidates(text, skip, tables, rules), CANDIDATE_BATCH):
+                figures += self._decide(text, view, batch, self.model.decide(text, batch), money)
         doc = _assemble(text, name, [f for f in figures if f.value is not None])
         doc.tables = tables
         return doc
@@ -123,12 +128,13 @@ class Extractor:
 
     # -- the model's decisions ------------------------------------------------------------
 
-    def _decide(self, text: str, candidates: Sequence[ValueCandidate], decisions: Sequence[Decision]) -> list[_Figure]:
+    def _decide(self, text: str, view: str, candidates: Sequence[ValueCandidate], decisions: Sequence[Decision],
+                money: list[tuple[int, str]]) -> list[_Figure]:
+        """Figures of ``candidates`` by the model's ``decisions``; ``view`` is the text's
+        :func:`same_length_view`, ``money`` the rule values' money units by offset (an amount
+        the model adds borrows the nearest)."""
         assert self.model is not None
         config = self.model.config
-        view = same_length_view(text)
-        money = sorted((c.start, money_unit(text[c.start:c.end])) for c in candidates
-                       if c.label == "MONEY" and money_unit(text[c.start:c.end]))
         figures = []
         for c, d in zip(candidates, decisions):
             label = self._label(c, d.value, config)
@@ -164,6 +170,13 @@ class Extractor:
             return best
         rules = 0 if c.rule_link is None else c.rule_link + 1
         return best if best != rules and _sure(probs[best], config.relink_threshold) else rules
+
+
+def batched(items: Iterable[ValueCandidate], size: int) -> Iterator[list[ValueCandidate]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _sure(probability: float, threshold: float | None) -> bool:

@@ -41,3 +41,37 @@ def test_the_exported_model_decides_as_torch_does_on_the_shipped_reports(reports
         for a, b in zip(onnx.decide(text, candidates), torch_model.decide(text, candidates)):
             np.testing.assert_allclose(a.value, b.value, atol=1e-4)
             np.testing.assert_allclose(a.link, b.link, atol=1e-4)
+
+
+def test_batches_tokenised_by_region_decide_as_the_whole_text_does(reports) -> None:
+    """decide() tokenises only the part of the text around each batch of candidates (bounded
+    memory on long texts); the network sees exactly the windows of the whole text's tokens."""
+    import numpy as np
+
+    from perfeval.model import document_candidates
+    from perfeval.model.extractor import softmax
+    from perfeval.model.inputs import candidate_rows, link_limit, pad
+    from perfeval.model.tokenization import encode
+
+    model = PerfevalModel.from_pretrained("default")
+    text = "\n\n".join(reports.values()) * 2
+    candidates = link_limit(document_candidates(text), model.config)
+    rows = candidate_rows(encode(model.tokenizer, text), candidates, model.config, model.tokenizer.cls_token_id or 0)
+    value_logits, _ = model.runner(pad(rows, model.tokenizer.pad_token_id or 0))
+    expected = softmax(value_logits / model.config.value_temperature)
+    decided = np.stack([d.value for d in model.decide(text, candidates)])
+    assert len(candidates) > 4 * 64  # several batches
+    np.testing.assert_allclose(decided, expected, atol=1e-5)
+
+
+def test_a_region_of_the_text_tokenises_as_in_the_whole() -> None:
+    from perfeval.model.tokenization import encode
+
+    tokenizer = PerfevalModel.from_pretrained("default").tokenizer
+    text = "年度预算 2054.25 万元，\n\n全年实际开支 1860.77万元。" * 3
+    whole = encode(tokenizer, text)
+    begin = text.index("全年", 20)
+    part = encode(tokenizer, text, begin, len(text) - 5)
+    k = whole.offsets.index(part.offsets[0])
+    assert part.offsets == whole.offsets[k:k + len(part)] and part.ids == whole.ids[k:k + len(part)]
+    assert part.gaps == whole.gaps[k:k + len(part)]  # the blank line before the region's first token counts

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from perfeval.rules.linker import CompactText, link_values
@@ -100,9 +101,19 @@ def document_candidates(
     text: str, skip: list[Span] | tuple = (), tables: list[Table] | None = None
 ) -> list[ValueCandidate]:
     """The value candidates of ``text`` in text order, each with its indicator candidates."""
+    return list(iter_candidates(text, skip, tables))
+
+
+def iter_candidates(
+    text: str, skip: list[Span] | tuple = (), tables: list[Table] | None = None, rules: list[ValueMatch] | None = None
+) -> Iterator[ValueCandidate]:
+    """:func:`document_candidates` one at a time: the indicator candidates, which hold most of
+    the memory, are built per value, so a long text is decided in bounded batches. ``rules``
+    are the rule layer's values of ``text`` if already found."""
     if tables is None:
         tables = find_tables(text, skip)
-    rules = find_values(text, skip, tables)
+    if rules is None:
+        rules = find_values(text, skip, tables)
     in_tables = SpanSet(table_cell_spans(tables))
     layout_at = _layouts(tables)
     values: list[tuple[int, int, ValueMatch | None, str]] = []
@@ -117,18 +128,16 @@ def document_candidates(
     proposals = link_values(text, [(v.label if v else "COUNT", s, e) for s, e, v, _ in values], compact)
     value_spans = SpanSet((s, e) for s, e, _, _ in values)
     bounds = [(compact.index(s), compact.index(e)) for s, e, _, _ in values]
-    out: list[ValueCandidate] = []
     previous_rule: Span | None = None
     for k, (start, end, rule, source) in enumerate(values):
         rule_span = _rule_span(rule, proposals[k])
         links = _link_candidates(compact, bounds, k, value_spans, rule_span, previous_rule)
         rule_link = next((i for i, c in enumerate(links) if (c.start, c.end) == rule_span), None)
-        out.append(ValueCandidate(
+        yield ValueCandidate(
             start, end, source, rule, rule.label if rule else None, rule.role if rule and rule.role else None,
             layout_at(start), bool(rule and rule.confidence >= 0.85), links, rule_link,
-        ))
+        )
         previous_rule = rule_span
-    return out
 
 
 def _rule_span(rule: ValueMatch | None, proposal) -> Span | None:

@@ -19,7 +19,8 @@ from perfeval.model.tokenization import ModelTokenizer, encode
 if TYPE_CHECKING:
     from perfeval.model.network import CandidateNetwork
 
-BATCH = 256  # value candidates per network call
+BATCH = 64  # value candidates per network call (onnxruntime keeps the largest batch's buffers)
+REGION_MARGIN = 2000  # characters tokenised around a batch of candidates
 
 
 @dataclass
@@ -101,11 +102,11 @@ class PerfevalModel:
         if not candidates:
             return []
         limited = link_limit(candidates, self.config)
-        encoded = encode(self.tokenizer, text)
         cls_id, pad_id = self.tokenizer.cls_token_id or 0, self.tokenizer.pad_token_id or 0
         decisions: list[Decision] = []
         for k in range(0, len(limited), BATCH):
             chunk = limited[k:k + BATCH]
+            encoded = encode(self.tokenizer, text, *self._region(text, chunk))
             arrays = pad(candidate_rows(encoded, chunk, self.config, cls_id), pad_id)
             value_logits, link_logits = self.runner(arrays)
             value = softmax(value_logits / self.config.value_temperature)
@@ -113,6 +114,15 @@ class PerfevalModel:
             for i, c in enumerate(chunk):
                 decisions.append(Decision(value[i], link[i, : 1 + len(c.links)]))
         return decisions
+
+    @staticmethod
+    def _region(text: str, candidates: Sequence[ValueCandidate]) -> tuple[int, int]:
+        """The part of ``text`` to tokenise for ``candidates``: their spans and indicator
+        candidates with ``REGION_MARGIN`` characters either side (more than any window holds,
+        short of pages of whitespace), so memory stays bounded however long the text."""
+        start = min(min([c.start] + [link.start for link in c.links]) for c in candidates)
+        end = max(max([c.end] + [link.end for link in c.links]) for c in candidates)
+        return max(0, start - REGION_MARGIN), min(len(text), end + REGION_MARGIN)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -165,18 +165,23 @@ def build_char_tokenizer(texts: Iterable[str], min_freq: int = 2) -> ModelTokeni
     return ModelTokenizer(backend, dict(zip(SPECIAL_ROLES, SPECIAL_TOKENS)))
 
 
-def encode(tokenizer: ModelTokenizer, text: str) -> Encoded:
-    """Tokenise the whole of ``text`` (no special tokens, no truncation).
+def encode(tokenizer: ModelTokenizer, text: str, begin: int = 0, stop: int | None = None) -> Encoded:
+    """Tokenise ``text[begin:stop]`` (default: all of it; no special tokens, no truncation),
+    with offsets into ``text``.
 
     A lone surrogate (text decoded with ``errors="surrogateescape"``, or cut from a UTF-16
     source) is read as U+FFFD, one code point for one, so offsets still index ``text``.
     """
-    enc = tokenizer.backend.encode(LONE_SURROGATE.sub("\ufffd", text), add_special_tokens=False)
+    stop = len(text) if stop is None else stop
+    enc = tokenizer.backend.encode(LONE_SURROGATE.sub("\ufffd", text[begin:stop]), add_special_tokens=False)
     ids: list[int] = []
     offsets: list[tuple[int, int]] = []
     gaps: list[int] = []
-    previous_end = 0
+    previous_end = begin
+    while previous_end > 0 and text[previous_end - 1].isspace():  # the whitespace before the first token counts
+        previous_end -= 1
     for token_id, (start, end) in zip(enc.ids, enc.offsets):
+        start, end = start + begin, end + begin
         # byte-level BPE tokenizers may fold a leading space into the token
         while start < end and text[start].isspace():
             start += 1
