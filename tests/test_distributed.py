@@ -101,3 +101,15 @@ def test_a_pyarrow_table_of_texts_gives_the_records_of_the_files(folder_run, tmp
     rows = [{"name": p.stem, "text": p.read_text(encoding="utf-8")} for p in EXAMPLE_FILES]
     table = read_results(extract_to_parquet(pa.Table.from_pylist(rows), tmp_path / "out", rules_only=True, batch_size=2))
     assert record_keys(table) == record_keys(read_results(folder_run))
+
+
+def test_the_command_writes_the_dataset_and_names_the_failed_inputs(tmp_path):
+    from typer.testing import CliRunner
+
+    from perfeval.cli.main import app
+
+    missing = tmp_path / "missing.txt"
+    result = CliRunner().invoke(app, ["extract-ray", str(EXAMPLE_FILES[0]), str(missing), "-o", str(tmp_path / "out"), "--rules-only"])
+    assert result.exit_code == 1, result.output
+    assert "records of model version" in result.output and f"error: {missing}" in result.output
+    assert {r["doc"] for r in read_results(tmp_path / "out").to_pylist() if r["error"] is None} == {EXAMPLE_FILES[0].stem}
