@@ -112,7 +112,8 @@ def _items(inputs: str | Path | Sequence[str | Path] | Any) -> list[dict[str, An
     if all(isinstance(item, Mapping) for item in inputs):
         return [{"doc": item["name"], "file": None, "text": item["text"], "error": None} for item in inputs]
     paths, errors = collect_inputs([str(item) for item in inputs])
-    items = [{"doc": name, "file": path, "text": None, "error": None} for path, name in zip(paths, document_names(paths))]
+    named = zip(paths, document_names(paths))  # absolute: the workers may run in another folder
+    items = [{"doc": name, "file": str(Path(path).absolute()), "text": None, "error": None} for path, name in named]
     return items + [{"doc": None, "file": None, "text": None, "error": error} for error in errors]
 
 
@@ -187,12 +188,11 @@ def extract_to_parquet(
     """Extract ``inputs`` with Ray into the partitioned Parquet dataset ``out_dir``; return ``out_dir``.
 
     ``inputs``: a folder or a file, a list of paths, or a table of texts (columns ``name`` and
-    ``text``: a pandas DataFrame, a pyarrow Table or a list of dicts). ``num_workers``: actors,
-    each holding one extractor (default: one per CPU of the Ray cluster; never more than there
-    are batches). Uses the Ray that is
-    running, else starts one (``ray.init()``, which honours ``$RAY_ADDRESS``). Documents already
-    extracted into ``out_dir`` by the same model version are skipped; read the result with
-    :func:`read_results`.
+    ``text``: a pandas DataFrame, a pyarrow Table or a list of dicts); paths are recorded
+    absolute. ``num_workers``: actors, each holding one extractor (default: one per CPU of the
+    Ray cluster; never more than there are batches). Uses the Ray that is running, else starts
+    one (``ray.init()``, which honours ``$RAY_ADDRESS``). Documents already extracted into
+    ``out_dir`` by the same model version are skipped; read the result with :func:`read_results`.
     """
     import ray
 

@@ -1,7 +1,8 @@
 """``perfeval[ray]``: extraction as a Ray Data actor pool into partitioned Parquet, in local mode."""
 
-import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -113,3 +114,8 @@ def test_the_command_writes_the_dataset_and_names_the_failed_inputs(tmp_path):
     assert result.exit_code == 1, result.output
     assert "records of model version" in result.output and f"error: {missing}" in result.output
     assert {r["doc"] for r in read_results(tmp_path / "out").to_pylist() if r["error"] is None} == {EXAMPLE_FILES[0].stem}
+
+
+def test_importing_perfeval_needs_no_ray():
+    code = "import sys, perfeval, perfeval.distributed, perfeval.cli.main; assert 'ray' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
