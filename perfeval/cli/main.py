@@ -9,6 +9,7 @@ from perfeval.cli import annotations
 from perfeval.cli.check import check_command
 from perfeval.cli.evaluate import evaluate_command
 from perfeval.cli.extract import extract_command
+from perfeval.cli.extract_ray import extract_ray_command
 from perfeval.cli.render import render
 from perfeval.cli.sheet import sheet_command
 from perfeval.cli.summary import summary_command
@@ -37,6 +38,7 @@ def main(
 
 
 app.command("extract")(extract_command)
+app.command("extract-ray")(extract_ray_command)
 app.add_typer(annotations.app, name="annotations")
 app.command("render")(render)
 app.command("evaluate")(evaluate_command)
