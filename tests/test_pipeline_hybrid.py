@@ -117,7 +117,7 @@ def test_a_value_that_cannot_be_normalised_gives_no_record():
 def test_the_hybrid_never_adds_a_value_where_the_rules_say_no_number_stands():
     """Page numbers, years and dates, list numbers, ordinals, codes and titles are no candidates:
     even a model that calls every candidate a value adds nothing there."""
-    text = ("- 3 -\n1. 2023年5月12日召开第3次会议，审议《关于2号文件的报告》，咨询电话0557-5788003。\n"
+    text = ("- 3 -\n1. 2023年5月12日召开第3次会议，审议《关于2号文件的报告》，咨询电话0551-6312457。\n"
             "（二）召开常委会会议 13次。\n第 4 页")
     skip = [(0, 5), (len(text) - 5, len(text))]
     greedy = StandIn(lambda c, t: _sure("COUNT"))

@@ -19,9 +19,9 @@ second's unit (ANNOTATION.md section 7); ``50万`` without 元 is MONEY in a cla
 bare amount after 执行数/金额/结余 borrows the unit of a MONEY value nearby or of a ``单位：万元``
 line above. Decisions: ``500元/人`` is MONEY ``500元`` (the per-unit part stays outside);
 durations (5个工作日), ranks (排名前3位), grades (四类以上), references (上述两项), fractions
-(五百分之二), office names in a list (秘书二处、秘书三处) and compilation titles (报告(精选6篇))
+(五百分之二), office names in a list (综合二处、综合三处) and compilation titles (报告(精选8篇))
 are not values; ``一`` is a count only after a counting verb (召开一次) or after its noun at a
-clause end (变压器一套，), never as an article (一个机制).
+clause end (发电机一套，), never as an article (一个机制).
 """
 
 from __future__ import annotations
@@ -187,16 +187,16 @@ _NAMES = (
 )
 _NAMES_RE = re.compile("|".join(_NAMES))
 _ORDINAL_BEFORE = re.compile(r"(?:第|排名前|前)[ \t]*$")  # 第3名, 排名前3位
-_TITLE_BEFORE = re.compile(r"(?:报告|范文|汇编|合集|大全)[(（](?:精选|通用|共)?[ \t]*$")  # 自评报告(精选6篇): a page title
+_TITLE_BEFORE = re.compile(r"(?:报告|范文|汇编|合集|大全)[(（](?:精选|通用|共)?[ \t]*$")  # 工作报告(精选8篇): a page title
 _REFERENCE_BEFORE = re.compile(r"(?:上述|以上|前述|下列|如下|这|该|此)$")  # 上述两项合计: a reference
 _COUNTING_VERB_BEFORE = re.compile(r"(?:召开|举办|举行|开展|组织|筹备)$")
 _VAGUE_BEFORE = re.compile(r"[几数]$")  # 几十万元, 数百人: no figure
 _ROUGHLY_BEFORE = re.compile(r"上$")  # 上千人, 上万元: about a thousand
 # a Chinese-numeral score needs a word that makes it one: 自评得分：九十五分, 扣二分 (not 十分重要)
 _SCORE_WORD_BEFORE = re.compile(r"(?:得分|评分|分数|分值|总分|满分|结果|得|扣|计|加)(?:为|是|达|达到)?[ \t：:]*$")
-# 变压器一套，/ 酒窖一间，: 一 and its measure word after the noun, at a clause end, count one thing
+# 发电机一套，/ 仓库一间，: 一 and its measure word after the noun, at a clause end, count one thing
 _CLAUSE_END_AFTER = re.compile(r"[，,。；;、）)|\n \t\d]|$")
-_OFFICE_UNITS = ("处", "所", "部")  # 秘书二处、秘书三处: numbered offices, not counts
+_OFFICE_UNITS = ("处", "所", "部")  # 综合二处、综合三处: numbered offices, not counts
 _SESSION_BEFORE = re.compile(r"届[^，。；\n]{0,4}$")  # 十七届人大三次会议
 _CATEGORY_AFTER = re.compile(r"及?以[上下]")  # 四类以上危桥: a grade, not a count
 _MONEY_NEAR = 120  # chars within which a bare amount borrows a sibling's money unit
@@ -217,7 +217,7 @@ def _in_quotes(text: str, start: int, end: int, open_mark: str = "“", close_ma
 
 def is_name_or_ordinal(text: str, start: int, end: int, chinese: bool) -> bool:
     """True when the number at ``text[start:end]`` is an ordinal (第3名), part of a 《title》 or of
-    a page title (自评报告(精选6篇)), a session (十七届…三次会议, Chinese numerals) or a fixed
+    a page title (工作报告(精选8篇)), a session (十七届…三次会议, Chinese numerals) or a fixed
     slogan: never a value (ANNOTATION.md)."""
     before = text[max(0, start - 8):start]
     if _ORDINAL_BEFORE.search(before) or _TITLE_BEFORE.search(before) or _in_quotes(text, start, end, "《", "》"):
@@ -349,7 +349,7 @@ def _pair_ranges(text: str, view: str, found: list[ValueMatch], skip: SpanSet) -
 
 
 def _without_office_names(text: str, found: list[ValueMatch]) -> list[ValueMatch]:
-    """Drop numbered offices listed together (秘书二处、秘书三处): Chinese-numeral 处 / 所 / 部
+    """Drop numbered offices listed together (综合二处、综合三处): Chinese-numeral 处 / 所 / 部
     whose two characters before repeat within a few characters."""
     def office_key(v: ValueMatch) -> str | None:
         span = text[v.start:v.end]

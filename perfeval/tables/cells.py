@@ -107,7 +107,7 @@ _FIGURE = re.compile(
     rf"(?<![A-Za-z\d])(?<![A-Za-z\d]\.)\d[\d,.]*(?<![,.])(?![\d年月日号时])"
     rf"(?:[余多])?(?:[万亿](?=元|$|[^\u4e00-\u9fff]))?(?:{_UNIT_ALT})?"
 )
-# A date, maybe glued to a figure before it (``52021年12月完成``: a weight 5, then the date).
+# A date, maybe glued to a figure before it (``32022年6月完成``: a weight 5, then the date).
 _DATE = re.compile(r"(?<![\d.])(?P<lead>\d{1,2}?)(?P<date>(?:19|20)\d{2}\s*年度?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:[底末前内])?)")
 _DASH_CELL = re.compile(r"[—–\-－/／\\一]+|[-—–]{0,2}")
 _NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
@@ -287,7 +287,7 @@ def _words(view: str, start: int, end: int) -> list[tuple[int, int, str, None]]:
 def join_text_runs(text: str, tokens: list[Token]) -> list[Token]:
     """Run-together text: the words between two figures or terms on one line are one cell.
 
-    Spaces inside such a run are where the source wrapped a cell (``县级储备粮管理制 度严格执行率``).
+    Spaces inside such a run are where the source wrapped a cell (``市级应急物资管 理制度执行率``).
     A run that is one phrase twice (``显著提升显著提升``) is two cells: a target and an actual.
     """
     joined: list[Token] = []
@@ -310,7 +310,7 @@ def join_text_runs(text: str, tokens: list[Token]) -> list[Token]:
 _RUN_KINDS = frozenset(("name", "numtext", "text", "remark"))
 _FIGURE_KINDS = frozenset(("number", "percent", "measure"))
 # A figure right after one of these, or right before punctuation, is part of a sentence (a scoring
-# rule: 计5分；每超过一个百分点扣0.5分；以100%为标准), not a cell of its own.
+# rule: 计4分；每低于一个百分点扣1分；以95%为标准), not a cell of its own.
 _RULE_BEFORE = re.compile(r"(?:计|扣|以|于|过|至|为|每|达|不足|超出|[（(\-~～—;；,，、)）A-Za-z])$")
 _RULE_AFTER = re.compile(r"^[,，;；、(（]")
 
@@ -371,7 +371,7 @@ def classify(cell: str) -> tuple[str, Role | None]:
 
 
 def _is_header(compact: str) -> bool:
-    """A header cell: a known column role, short, no figure (``全年预算数(A)``, ``得分 (20分*执行率)``)."""
+    """A header cell: a known column role, short, no figure (``全年预算数(A)``, ``得分 (10分*执行率)``)."""
     role = role_of(compact)
     if role is Role.OTHER or len(compact) > 24:
         return False

@@ -7,7 +7,7 @@ find (:func:`table_from_grid`). The rest of the pipeline (values, sheets, checks
 
 Offsets are Python ``str`` indices into the document text, start-inclusive and
 end-exclusive: ``text[cell.start:cell.end] == cell.text``. A cell rebuilt from a wrapped
-line keeps the layout's line break and spaces inside its span (``县级储备粮管理制 度严格执行率``).
+line keeps the layout's line break and spaces inside its span (``市级应急物资管 理制度执行率``).
 """
 
 from __future__ import annotations

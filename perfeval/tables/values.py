@@ -12,7 +12,7 @@ ANNOTATION.md section 2 ("Tables") and section 7, cell by cell:
 - **Link.** Target, actual, weight and score cells link to the row's indicator: its
   deepest name cell (the 三级指标), without a leading ``★`` / ``其中：``, a leading count
   (``一个存储备份器`` -> ``存储备份器``) or a trailing template (``(按月平均)(≥**人)``,
-  ``≥**人``, ``——一户年最高5300元``). A weight column right after a name column of an upper
+  ``≥**人``, ``——每人每月最高800元``). A weight column right after a name column of an upper
   level (``投入 | 13 | 预算配置 | 13 | …``) weighs that level's name. Budget-block cells link
   to their column header without its bracket (``全年预算数（A）`` -> ``全年预算数``), unless
   the row names what it measures (收入合计, 基本支出).
@@ -20,7 +20,7 @@ ANNOTATION.md section 2 ("Tables") and section 7, cell by cell:
   in a name cell or a header cell) are SCORE linked to the text before the bracket, with
   the role ``weight``.
 - **Figures in text cells** (a scoring rule ``每低于5%扣2分``, ``100%覆盖``, a name
-  ``…——一户年最高5300元``) are the prose grammar's values, linked to the row's indicator.
+  ``…——每人每月最高800元``) are the prose grammar's values, linked to the row's indicator.
 - **Role.** Every cell value carries its column's role (``target``, ``actual``, ``weight``,
   ``score``, ``budget``, ``executed``, ``rate``; ``amount`` for the 金额 column of a table of
   items), section weights ``weight``; figures in names and rules carry none.
@@ -152,7 +152,7 @@ def read_rows(text: str, table: Table) -> list[RowReading]:
 
 def _figures_in_text(text: str, cell: Cell, rate_rule: bool) -> list[ValueMatch]:
     """The prose grammar's values inside one cell, read on the cell alone; the ``100%`` of a
-    formula (``=(在职人员数/编制数)100%``) is not one. In the scoring rule of a rate
+    formula (``=(到岗人数/核定人数)100%``) is not one. In the scoring rule of a rate
     (``rate_rule``), a bare figure compared with the rate is a percent: ``预算控制率=0``."""
     found = []
     for v in find_prose_values(cell.text):
