@@ -75,3 +75,15 @@ def test_a_region_of_the_text_tokenises_as_in_the_whole() -> None:
     k = whole.offsets.index(part.offsets[0])
     assert part.offsets == whole.offsets[k:k + len(part)] and part.ids == whole.ids[k:k + len(part)]
     assert part.gaps == whole.gaps[k:k + len(part)]  # the blank line before the region's first token counts
+
+
+def test_the_default_extractor_makes_the_rules_decisions_on_the_shipped_reports(reports) -> None:
+    """The shipped recipe turns the hybrid's overrides off (training/README.md says why): every
+    value, type and link is the rules', and only the confidences come from the model."""
+    rules, default = perfeval.load(rules_only=True), perfeval.load()
+
+    def decisions(doc):
+        return [(r.start, r.end, r.type, r.value, r.indicator and (r.indicator.start, r.indicator.end)) for r in doc.records]
+
+    for text in reports.values():
+        assert decisions(default.extract(text)) == decisions(rules.extract(text))

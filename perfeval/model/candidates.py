@@ -17,7 +17,8 @@ recall, and the model decides (:mod:`perfeval.model.network`):
   the numbered heading it stands under. The model picks one, or none.
 
 Spans are found in the linker's compact view (whitespace and page furniture removed) and
-given in original offsets; an indicator candidate never overlaps a value candidate.
+given in original offsets; an indicator candidate never overlaps a value candidate, except the
+rules' own choice, which is always a candidate.
 Each candidate carries the categorical features the rules know and a model can weigh:
 where the value comes from (prose or table), its table column's role and layout, whether it
 has a unit of its own; for an indicator candidate, which proposers made it.
@@ -125,7 +126,12 @@ def iter_candidates(
         values.append((start, end, None, "extra-table" if in_tables.overlaps(start, end) else "extra-prose"))
     values.sort(key=lambda item: item[0])
     compact = CompactText(text)
-    proposals = link_values(text, [(v.label if v else "COUNT", s, e) for s, e, v, _ in values], compact)
+    # the rule linker links the rule values among themselves, as without a model; an extra figure
+    # gets the span it would link among all candidates
+    by_rules = dict(zip(((v.start, v.end) for v in rules), link_values(text, [(v.label, v.start, v.end) for v in rules], compact)))
+    among_all = link_values(text, [(v.label if v else "COUNT", s, e) for s, e, v, _ in values], compact) \
+        if len(values) > len(rules) else []
+    proposals = [by_rules[(s, e)] if v is not None else among_all[k] for k, (s, e, v, _) in enumerate(values)]
     value_spans = SpanSet((s, e) for s, e, _, _ in values)
     bounds = [(compact.index(s), compact.index(e)) for s, e, _, _ in values]
     previous_rule: Span | None = None
@@ -171,7 +177,9 @@ def _link_candidates(
         if span is None:
             return
         start, end = compact.span(*span) if compact_span else span
-        if end <= start or values.overlaps(start, end):
+        # the rules' own choice stands even where it holds a figure (a table header with its weight),
+        # so that keeping the rules' decision is always open to the model
+        if end <= start or (proposer != "rule" and values.overlaps(start, end)):
             return
         found.setdefault((start, end), LinkCandidate(start, end)).proposers.add(proposer)
 
