@@ -23,11 +23,10 @@ Config: ``model`` is a model directory (``None``: perfeval's default model) and
 ``rules_only`` skips the model and uses the rules alone; both go to :func:`perfeval.load`.
 The extractor is loaded on the first document, not when the pipeline is built, and is
 left out of pickles, so ``nlp.pipe(texts, n_process=2)`` ships only the config to
-spawned worker processes, which load their own extractor. In any worker (forked or spawned)
-torch runs on one thread: torch's thread pool does not survive a fork, so a forked worker
-of a process that had already run the model (``nlp(text)`` before ``nlp.pipe(...)``) would
-otherwise wait forever inside torch; one thread each also keeps the workers from fighting
-over the cores.
+spawned worker processes, which load their own extractor. A forked worker of a process that
+had already run the model (``nlp(text)`` before ``nlp.pipe(...)``) loads its own too: a
+runtime's thread pool does not survive a fork. In any worker the model runs on one thread
+(``PERFEVAL_THREADS=1`` unless set), which keeps the workers from fighting over the cores.
 
 Alignment: perfeval works on characters, spaCy on tokens. Each entity becomes
 ``doc.char_span(start, end, label, alignment_mode="expand")``: with spaCy's default
@@ -61,6 +60,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from perfeval import Extractor, load
+from perfeval.model.runtime import THREADS_VARIABLE
 from perfeval.spacy_ext import register_extensions, storable_records
 from perfeval.types import LABELS, Document
 
@@ -81,20 +81,19 @@ class PerfevalComponent:
         self.model = model
         self.rules_only = rules_only
         self._home_pid = os.getpid()  # the process that built the component
-        self._ready_pid: int | None = None  # the process whose torch settings were made
+        self._ready_pid: int | None = None  # the process the extractor was loaded in
         self._extractor: Extractor | None = None
         register_extensions()
 
     @property
     def extractor(self) -> Extractor:
-        """The :class:`perfeval.Extractor`, loaded on first use; in a worker process, torch is
-        set to one thread first (see the module docstring)."""
+        """The :class:`perfeval.Extractor`, loaded on first use in each process; in a worker,
+        on one thread (see the module docstring)."""
         pid = os.getpid()
         if self._ready_pid != pid:
-            if pid != self._home_pid and not self.rules_only:
-                import torch
-
-                torch.set_num_threads(1)
+            if pid != self._home_pid:
+                os.environ.setdefault(THREADS_VARIABLE, "1")
+                self._extractor = None  # made before a fork: its runtime has no threads here
             self._ready_pid = pid
         if self._extractor is None:
             self._extractor = load(model=self.model, rules_only=self.rules_only)

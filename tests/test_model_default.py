@@ -87,3 +87,25 @@ def test_the_default_extractor_makes_the_rules_decisions_on_the_shipped_reports(
 
     for text in reports.values():
         assert decisions(default.extract(text)) == decisions(rules.extract(text))
+
+
+def test_extracting_needs_no_torch_nor_transformers() -> None:
+    """``pip install perfeval`` brings neither: the default model, a --jobs worker and the spaCy
+    component's worker set-up must run with both imports blocked."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.modules['torch'] = sys.modules['transformers'] = None  # any import of them fails\n"
+        "import perfeval\n"
+        "doc = perfeval.load().extract('年度预算 2054.25 万元，完成预算的 90.6%。')\n"
+        "from perfeval.cli.extract import _init_worker\n"
+        "_init_worker(None, False, threads=1)\n"
+        "import os\n"
+        "print(len(doc.records), os.environ['PERFEVAL_THREADS'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={k: v for k, v in __import__("os").environ.items() if k != "PERFEVAL_THREADS"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "1"]

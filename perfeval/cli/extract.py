@@ -7,6 +7,7 @@ their results.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -57,15 +58,15 @@ _EXTRACTOR = None
 _LOAD_ERROR: str | None = None
 
 
-def _init_worker(model: Optional[str], rules_only: bool, torch_threads: Optional[int] = None) -> None:
-    """Load the extractor once per process; ``torch_threads`` caps torch's threads per worker."""
+def _init_worker(model: Optional[str], rules_only: bool, threads: Optional[int] = None) -> None:
+    """Load the extractor once per process; ``threads`` caps the model's threads per worker
+    (``PERFEVAL_THREADS``, unless the user set it)."""
     global _EXTRACTOR
     import perfeval
+    from perfeval.model.runtime import THREADS_VARIABLE
 
-    if torch_threads and not rules_only:
-        import torch
-
-        torch.set_num_threads(torch_threads)
+    if threads:
+        os.environ.setdefault(THREADS_VARIABLE, str(threads))
     _EXTRACTOR = perfeval.load(model, rules_only=rules_only)
 
 
@@ -76,7 +77,7 @@ def _init_pool_worker(model: Optional[str], rules_only: bool) -> None:
     global _EXTRACTOR, _LOAD_ERROR
     _EXTRACTOR, _LOAD_ERROR = None, None
     try:
-        _init_worker(model, rules_only, torch_threads=1)  # the processes already use the cores
+        _init_worker(model, rules_only, threads=1)  # the processes already use the cores
     except Exception as err:
         _LOAD_ERROR = str(err)
 
