@@ -214,7 +214,8 @@ def _build(
         tokenizer = build_char_tokenizer(doc.text for doc in docs)
         sizes = {**SCRATCH_ENCODER, **(encoder or {})}
         enc = CompactEncoder(CompactEncoderConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id or 0, **sizes))
-    unknown = set(settings or {}) - {f.name for f in fields(ModelConfig)} | ({"encoder", "base_model", "classes", "schema_version"} & set(settings or {}))
+    settable = {f.name for f in fields(ModelConfig)} - {"encoder", "base_model", "classes", "schema_version"}
+    unknown = set(settings or {}) - settable
     if unknown:
         raise ValueError(f"settings: {', '.join(sorted(unknown))} cannot be set; choose from the thresholds, temperatures and sizes of ModelConfig")
     config = ModelConfig(encoder=enc.config.to_dict(), base_model=base_model, **(settings or {}))

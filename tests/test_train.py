@@ -75,3 +75,14 @@ def test_reliability_and_ece_on_a_hand_checked_case() -> None:
     assert [(b.count, round(b.accuracy, 2)) for b in bins if b.count] == [(2, 0.5), (4, 0.75)]
     # 2/6 * |0.5 - 0.55| + 4/6 * |0.75 - 0.95| = 0.0167 + 0.1333
     assert expected_calibration_error(confidence, correct, bins=10) == pytest.approx(0.15)
+
+
+def test_settings_go_into_the_saved_config_and_bad_ones_are_refused(tmp_path: Path) -> None:
+    out = train(DOCS, tmp_path / "m", epochs=1, encoder=TINY, progress=False,
+                settings={"relink_threshold": None, "value_temperature": 1.5})
+    config = PerfevalModel.from_pretrained(out).config
+    assert (config.relink_threshold, config.value_temperature, config.drop_threshold) == (None, 1.5, 0.9)
+    with pytest.raises(ValueError, match="classes"):
+        train(DOCS, tmp_path / "x", epochs=1, encoder=TINY, progress=False, settings={"classes": ["NONE"]})
+    with pytest.raises(ValueError, match="drop_threshold"):
+        train(DOCS, tmp_path / "y", epochs=1, encoder=TINY, progress=False, settings={"drop_threshold": 2})

@@ -55,10 +55,15 @@ def sources_section(files: list[Path], counts: dict[Path, int]) -> str:
     """The model card's table of training files: path, documents, sha256."""
     lines = ["## Training data", "", "| file | documents | sha256 |", "|---|---:|---|"]
     for f in files:
-        shown = f.resolve().relative_to(ROOT.parent) if f.resolve().is_relative_to(ROOT.parent) else f
+        if f.resolve().is_relative_to(ROOT):
+            shown = f.resolve().relative_to(ROOT)
+        elif f.resolve().is_relative_to(ROOT.parent):
+            shown = Path("..") / f.resolve().relative_to(ROOT.parent)
+        else:
+            shown = f
         lines.append(f"| `{shown}` | {counts[f]} | `{hashlib.sha256(f.read_bytes()).hexdigest()}` |")
-    lines += ["", "Paths are relative to the folder that holds the repository: `main/` is the repository, "
-              "`shared/dev/gold/` the dev excerpts' gold, which is read in place and is not part of the repository."]
+    lines += ["", "Paths are relative to the repository; `../shared/dev/gold/` is the dev excerpts' gold, which is read "
+              "in place beside the repository and is not part of it."]
     return "\n".join(lines)
 
 
