@@ -49,7 +49,7 @@ def test_batches_tokenised_by_region_decide_as_the_whole_text_does(reports) -> N
     import numpy as np
 
     from perfeval.model import document_candidates
-    from perfeval.model.extractor import softmax
+    from perfeval.calibration import softmax
     from perfeval.model.inputs import candidate_rows, link_limit, pad
     from perfeval.model.tokenization import encode
 
@@ -58,7 +58,7 @@ def test_batches_tokenised_by_region_decide_as_the_whole_text_does(reports) -> N
     candidates = link_limit(document_candidates(text), model.config)
     rows = candidate_rows(encode(model.tokenizer, text), candidates, model.config, model.tokenizer.cls_token_id or 0)
     value_logits, _ = model.runner(pad(rows, model.tokenizer.pad_token_id or 0))
-    expected = softmax(value_logits / model.config.value_temperature)
+    expected = softmax(value_logits, model.config.value_temperature)
     decided = np.stack([d.value for d in model.decide(text, candidates)])
     assert len(candidates) > 4 * 64  # several batches
     np.testing.assert_allclose(decided, expected, atol=1e-5)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from perfeval.calibration import softmax
 from perfeval.model.candidates import ValueCandidate
 from perfeval.model.config import DEFAULT_MODEL_DIR, ONNX_NAME, ModelConfig
 from perfeval.model.inputs import CandidateArrays, candidate_rows, link_limit, pad
@@ -109,8 +110,8 @@ class PerfevalModel:
             encoded = encode(self.tokenizer, text, *self._region(text, chunk))
             arrays = pad(candidate_rows(encoded, chunk, self.config, cls_id), pad_id)
             value_logits, link_logits = self.runner(arrays)
-            value = softmax(value_logits / self.config.value_temperature)
-            link = softmax(link_logits / self.config.link_temperature)
+            value = softmax(value_logits, self.config.value_temperature)
+            link = softmax(link_logits, self.config.link_temperature)
             for i, c in enumerate(chunk):
                 decisions.append(Decision(value[i], link[i, : 1 + len(c.links)]))
         return decisions
@@ -123,12 +124,6 @@ class PerfevalModel:
         start = min(min([c.start] + [link.start for link in c.links]) for c in candidates)
         end = max(max([c.end] + [link.end for link in c.links]) for c in candidates)
         return max(0, start - REGION_MARGIN), min(len(text), end + REGION_MARGIN)
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=-1, keepdims=True)
 
 
 def _example(model: PerfevalModel) -> dict[str, np.ndarray]:
