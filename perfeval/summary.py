@@ -5,7 +5,10 @@ Department, year and kind come from the report's title (the line or two ending i
 ``…绩效自评报告``); the figures come from the extracted records, picked by what their
 indicator says (``年度预算`` / ``全年预算数``, ``实际开支`` / ``执行数`` / ``支出决算``,
 ``执行率`` / ``完成预算``, ``自评得分`` / ``自评结果``), skipping the parts of a total
-(``基本支出预算数``, ``项目支出完成率``) and targets (``≥95%``). The grade is the one the
+(``基本支出预算数``, ``项目支出完成率``) and targets (``≥95%``). Where the report has a budget
+block or a score sheet, its rebuilt sheet (:func:`perfeval.sheet.sheet`) gives them first: the
+budget, spending and rate of the block's first funding source (its total row), and the score
+of the sheet's 总分 row. The grade is the one the
 report states (``评价等级为“优”``); where it states none, the grade of the score's band
 is given without a span (see :func:`grade_of`). For a 项目支出 report the project's name is
 kept apart from the department: the ``项目名称：`` line where there is one, else the part of the
@@ -99,17 +102,18 @@ def summarize(doc: Document) -> Summary:
     score = _score(doc.records)
     stated_grade = _grade(doc.text)
     department, project = _department_and_project(doc.text, title, kind)
+    from_sheet = _sheet_totals(doc)
     return Summary(
         name=doc.name,
         department=department,
         project=project,
         year=_year(doc.text, title),
         kind=kind,
-        total_budget=_pick(doc.records, "MONEY", _BUDGET, parts),
-        actual_expenditure=_pick(doc.records, "MONEY", _ACTUAL, parts),
-        execution_rate=_pick(doc.records, "PERCENT", _RATE, parts),
-        score=score,
-        grade=stated_grade or _derived_grade(score),
+        total_budget=from_sheet.get("total_budget") or _pick(doc.records, "MONEY", _BUDGET, parts),
+        actual_expenditure=from_sheet.get("actual_expenditure") or _pick(doc.records, "MONEY", _ACTUAL, parts),
+        execution_rate=from_sheet.get("execution_rate") or _pick(doc.records, "PERCENT", _RATE, parts),
+        score=from_sheet.get("score") or score,
+        grade=stated_grade or _derived_grade(from_sheet.get("score") or score),
     )
 
 
@@ -212,9 +216,30 @@ def _pick(records: list[Record], label: str, patterns: tuple[str, ...], parts: s
     return None
 
 
+def _sheet_totals(doc: Document) -> dict[str, Field]:
+    """Headline figures from the rebuilt sheets: the first budget block's first funding source
+    (its total row; of its budget columns 全年预算数 before 年初预算数) and the first 总分 row's score."""
+    from perfeval.sheet import sheet
+
+    rows = sheet(doc)
+    out: dict[str, Field] = {}
+    budget = [r for r in rows if r.section == "budget"]
+    if budget:
+        total = [r for r in budget if r.table == budget[0].table and r.source == budget[0].source]
+        for key, role in (("total_budget", "budget"), ("actual_expenditure", "executed"), ("execution_rate", "rate")):
+            found = sorted((r for r in total if r.role == role and r.value is not None),
+                           key=lambda r: not re.search(_BUDGET[0], r.measure or ""))
+            if found and found[0].start is not None and found[0].end is not None:
+                out[key] = _field(doc.text, found[0].start, found[0].end, found[0].value)
+    scored = [r for r in rows if r.section == "total" and r.score is not None and r.score_start is not None]
+    if scored and scored[0].score_end is not None:
+        out["score"] = _field(doc.text, scored[0].score_start, scored[0].score_end, scored[0].score)
+    return out
+
+
 def _score(records: list[Record]) -> Field | None:
     """The self-evaluation score: a 自评得分 record, else the last value of a 总分 row."""
-    found = _pick(records, "SCORE", _SCORE, r"分值|权重")
+    found = _pick(records, "SCORE", _SCORE, r"分值|权重|^得分")  # a bare 得分 is a table column's header, not the report's score
     if found is not None:
         return found
     totals = [r for r in records if r.type == "SCORE" and re.fullmatch(_TOTAL_SCORE, _indicator(r))]

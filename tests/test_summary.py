@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from conftest import report_paths
@@ -157,3 +158,17 @@ def test_summary_cli_table_and_unreadable_file(tmp_path):
     assert result.exit_code == 1
     assert "广州市越秀区人民代表大会常务委员会办公室" in result.stdout
     assert "broken.pdf: is not a readable PDF" in result.output
+
+
+def test_a_report_with_a_budget_block_and_a_score_sheet_takes_its_totals_from_the_sheet():
+    """The budget block's first funding source (its total row) and the 总分 row give the headline
+    figures, each with its cell's span; a budget block's own 得分 cell is not the report's score."""
+    sheets = Path(__file__).parent / "fixtures" / "sheets"
+    extractor = perfeval.load(rules_only=True)
+    wrapped = extractor.extract_file(sheets / "pipe_wrapped.txt")
+    s = summarize(wrapped)
+    assert (s.total_budget.value, s.actual_expenditure.value, s.execution_rate.value, s.score.value) == (126_000, 120_000, 95.24, 97.5)
+    assert all(wrapped.text[f.start:f.end] == f.text for f in (s.total_budget, s.actual_expenditure, s.execution_rate, s.score))
+    assert s.grade.value == "优" and s.grade.start is None  # derived from the score's band, not stated
+    cells = summarize(extractor.extract_file(sheets / "cells_pipe.txt"))
+    assert (cells.total_budget.value, cells.execution_rate.value, cells.score) == (1_200_000, 95, None)
