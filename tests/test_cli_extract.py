@@ -180,3 +180,10 @@ def test_no_traceback_in_a_real_process(tmp_path):
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "bad.txt" in proc.stderr
+
+
+def test_the_progress_bar_shows_files_and_figures_per_second() -> None:
+    from perfeval.cli.extract import rates
+
+    assert rates(4, 200, 2.0) == "2.0 files/s, 100 figures/s"
+    assert rates(1, 3000, 0.5) == "2.0 files/s, 6,000 figures/s"

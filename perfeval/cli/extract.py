@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -155,19 +156,29 @@ def extract_batch(jobs: list[Job], model: Optional[str], rules_only: bool, worke
     """Outcomes of ``jobs`` (input order when ``workers`` is 1), with a progress bar on ``console``
     for several files. A model that cannot be loaded raises; a bad file is an Outcome's error."""
     progress = Progress(
-        TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, disable=len(jobs) < 2, transient=True,
+        TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rates]}"),
+        TimeRemainingColumn(), console=console, disable=len(jobs) < 2, transient=True,
     )
     with progress:
-        task = progress.add_task("extract", total=len(jobs))
+        task = progress.add_task("extract", total=len(jobs), rates="")
         if workers > 1 and len(jobs) > 1 and all(job.path != STDIN for job in jobs):
             outcomes: Iterator[Outcome] = _in_processes(jobs, model, rules_only, workers)
         else:
             _init_worker(model, rules_only)
             outcomes = map(_extract_one, jobs)
+        files = figures = 0
+        start = time.perf_counter()
         for outcome in outcomes:
-            progress.advance(task)
+            files += 1
+            figures += len(outcome.document.records) if outcome.document else 0
+            progress.update(task, advance=1, rates=rates(files, figures, time.perf_counter() - start))
             yield outcome
+
+
+def rates(files: int, figures: int, seconds: float) -> str:
+    """The progress bar's throughput: files and figures (records) per second."""
+    seconds = max(seconds, 1e-9)
+    return f"{files / seconds:.1f} files/s, {figures / seconds:,.0f} figures/s"
 
 
 # ------------------------------------------------------------------ the command
