@@ -79,7 +79,7 @@ def check(doc: Document) -> list[Finding]:
     in_tables = SpanSet(table_cell_spans(doc.tables))
     prose = [r for r in records if not in_tables.overlaps(r.start, r.end)]
     rows = sheet(doc)
-    findings = _rates(prose) + _shares(prose) + _parts(doc.text, prose) + _grade(doc)
+    findings = _rates(prose) + _shares(prose) + _parts(doc.text, prose) + _grade(doc, rows)
     findings += _over_weight(rows) + _weights(rows) + _total_scores(rows) + _budget_blocks(rows)
     return sorted(findings, key=lambda f: f.spans[0][0] if f.spans else -1)
 
@@ -233,8 +233,8 @@ def _parts_finding(total: Record, parts: list[Record]) -> Finding:
     )
 
 
-def _grade(doc: Document) -> list[Finding]:
-    summary = summarize(doc)
+def _grade(doc: Document, rows: list[SheetRow]) -> list[Finding]:
+    summary = summarize(doc, rows)
     score, grade = summary.score, summary.grade
     if score is None or grade is None or grade.start is None or not isinstance(score.value, (int, float)):
         return []

@@ -328,7 +328,6 @@ def cross_validate(
     if len(folds) < 2:
         raise ValueError("cross-validation needs at least two folds of real documents")
     results: dict[int, dict[str, dict[str, Scores]]] = {}
-    rules: dict[str, Scores] | None = None
     held_out = []
     for seed in seeds:
         totals = {system: {group: Scores() for group in GROUPS} for system in systems}
@@ -347,8 +346,6 @@ def cross_validate(
                     totals[system]["table" if is_table_document(doc.text) else "prose"].add(scores)
             held_out.append(candidate_logits(model, held))
         results[seed] = totals
-        if "rules-only" in totals:
-            rules = rules or totals["rules-only"]
     return {
         "folds": [[str(d.name) for d in fold] for fold in folds],
         "seeds": {seed: {system: {group: scores.to_dict() for group, scores in by_group.items()}

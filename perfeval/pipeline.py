@@ -31,9 +31,9 @@ scale) gives no record. A record's ``confidence`` is the model's probability of 
 from __future__ import annotations
 
 from bisect import bisect_left
-from itertools import islice
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
+from perfeval.sheet import SheetRow, sheet
 from perfeval.types import Document, Record
 
 TITLE_WINDOW = 800  # the title is looked for in this many leading characters
@@ -94,15 +95,16 @@ class Summary:
         return row
 
 
-def summarize(doc: Document) -> Summary:
-    """The :class:`Summary` of an extracted document."""
+def summarize(doc: Document, sheet_rows: list[SheetRow] | None = None) -> Summary:
+    """The :class:`Summary` of an extracted document; ``sheet_rows`` are its rebuilt sheets
+    (:func:`perfeval.sheet.sheet`) if the caller has them already."""
     title = _title_span(doc.text)
     kind = _kind(doc.text, title)
     parts = _PARTS if kind is None or kind.value != "项目支出" else _PARTS.replace("项目支出|项目预算|", "")
     score = _score(doc.records)
     stated_grade = _grade(doc.text)
     department, project = _department_and_project(doc.text, title, kind)
-    from_sheet = _sheet_totals(doc)
+    from_sheet = _sheet_totals(doc, sheet(doc) if sheet_rows is None else sheet_rows)
     return Summary(
         name=doc.name,
         department=department,
@@ -216,12 +218,9 @@ def _pick(records: list[Record], label: str, patterns: tuple[str, ...], parts: s
     return None
 
 
-def _sheet_totals(doc: Document) -> dict[str, Field]:
+def _sheet_totals(doc: Document, rows: list[SheetRow]) -> dict[str, Field]:
     """Headline figures from the rebuilt sheets: the first budget block's first funding source
     (its total row; of its budget columns 全年预算数 before 年初预算数) and the first 总分 row's score."""
-    from perfeval.sheet import sheet
-
-    rows = sheet(doc)
     out: dict[str, Field] = {}
     budget = [r for r in rows if r.section == "budget"]
     if budget:
