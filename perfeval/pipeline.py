@@ -107,6 +107,7 @@ class Extractor:
             money = sorted((v.start, unit) for v in rules if v.label == "MONEY" and (unit := money_unit(text[v.start:v.end])))
             view, figures = same_length_view(text), []
             for batch in batched(iter_candidates(text, skip, tables, rules), CANDIDATE_BATCH):
+                batch = [c for c in batch if self._may_matter(c)]
                 figures += self._decide(text, view, batch, self.model.decide(text, batch), money)
         doc = _assemble(text, name, [f for f in figures if f.value is not None])
         doc.tables = tables
@@ -149,6 +150,12 @@ class Extractor:
             figure.link_source = "rules" if c.rule_link is not None and choice == c.rule_link + 1 else "model"
             figures.append(figure)
         return figures
+
+    def _may_matter(self, c: ValueCandidate) -> bool:
+        """Whether the model's decision on ``c`` can change the records: not for a figure the
+        rules left out while the hybrid adds none (``add_threshold`` None), so the model skips it."""
+        assert self.model is not None
+        return not (self.hybrid and c.label is None and self.model.config.add_threshold is None)
 
     def _label(self, c: ValueCandidate, probs, config) -> str | None:
         best = int(probs.argmax())

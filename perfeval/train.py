@@ -243,7 +243,8 @@ def gold_targets(doc: Document, candidates: Sequence[ValueCandidate]) -> list[tu
         if link is None:
             target = 0
         else:
-            target = next((j + 1 for j, cand in enumerate(c.links) if (cand.start, cand.end) == link), IGNORE)
+            j = c.links.index(link)
+            target = IGNORE if j is None else j + 1
         out.append((VALUE_CLASSES.index(label), target))
     return out
 
@@ -277,11 +278,12 @@ def _augment(ex: Example, tokenizer: ModelTokenizer, rng: random.Random) -> Exam
     unk = tokenizer.unk_token_id
     ids = [row.ids[0]] + [unk if unk is not None and rng.random() < UNK_RATE else t for t in row.ids[1:]]
     gaps = [rng.randrange(NUM_GAPS - 1) if rng.random() < GAP_NOISE_RATE else g for g in row.gaps]
-    features, links = row.value_features, row.links
+    features, links = row.value_features, row.link_features
     if rng.random() < RULE_DROPOUT:
         features = [features[0], 0, *features[2:5], 0]
-        links = [(s, e, [f[0] & ~_RULE_BIT, *f[1:]]) for s, e, f in links]
-    new_row = type(row)(ids, gaps, row.marks, features, links)
+        links = links.copy()
+        links[:, 0] &= ~_RULE_BIT
+    new_row = type(row)(ids, gaps, row.marks, features, row.link_positions, links)
     return Example(new_row, ex.value_target, ex.link_target)
 
 
@@ -315,7 +317,7 @@ def accuracy(model: PerfevalModel, exs: Sequence[Example], batch_size: int = 256
             right += int(value_logits[i].argmax() == ex.value_target)
             if ex.link_target != IGNORE and ex.value_target:
                 linked += 1
-                picked += int(link_logits[i, : 1 + len(ex.row.links)].argmax() == ex.link_target)
+                picked += int(link_logits[i, : 1 + ex.row.num_links].argmax() == ex.link_target)
     return {"value_acc": right / max(1, len(exs)), "link_acc": picked / max(1, linked)}
 
 
@@ -345,9 +347,10 @@ def candidate_logits(model: PerfevalModel, docs: Sequence[Document], batch_size:
         value_logits.append(v)
         for i, ex in enumerate(chunk):
             if ex.value_target and ex.link_target != IGNORE:
-                link_logits.append(links[i, : 1 + len(ex.row.links)])
+                link_logits.append(links[i, : 1 + ex.row.num_links])
                 link_targets.append(ex.link_target)
-                link_rules.append(next((j + 1 for j, (_, _, f) in enumerate(ex.row.links) if f[0] & _RULE_BIT), 0))
+                rule = np.flatnonzero(ex.row.link_features[:, 0] & _RULE_BIT)
+                link_rules.append(int(rule[0]) + 1 if len(rule) else 0)
     classes = len(model.config.classes)
     return HeldOut(
         np.concatenate(value_logits) if value_logits else np.zeros((0, classes)),

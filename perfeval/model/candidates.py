@@ -30,6 +30,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
 
 from perfeval.rules.linker import CompactText, link_values
 from perfeval.rules.normalize import same_length_view
@@ -53,6 +56,7 @@ MAX_INDICATOR = 24
 MAX_AFTER = 14  # compact characters after a count in which its counted noun stands
 MAX_START_SHIFT = 8  # around the rules' own choice: its start moved this far either way
 MAX_END_SHIFT = 4  # … and its end
+LINK_BLOCK = 256  # values whose indicator candidates are built together
 _CLAUSE_END = set("。；;！？!?")
 _DELIMITERS = set("，,。；;：:！？!?、（）()【】[]《》“”\"|")
 
@@ -78,6 +82,38 @@ class LinkCandidate:
 
 
 @dataclass
+class Links:
+    """A value's indicator candidates as arrays, sorted by ``(start, end)``: their spans in
+    original offsets and which proposers made each (bit ``k`` set: ``PROPOSERS[k]``).
+    Indexing or iterating gives :class:`LinkCandidate` views."""
+
+    starts: np.ndarray  # (K,) int64
+    ends: np.ndarray  # (K,) int64
+    proposers: np.ndarray  # (K,) int64 bit sets
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> LinkCandidate:
+        bits = int(self.proposers[i])
+        return LinkCandidate(int(self.starts[i]), int(self.ends[i]), {p for k, p in enumerate(PROPOSERS) if bits >> k & 1})
+
+    def __iter__(self) -> Iterator[LinkCandidate]:
+        return (self[i] for i in range(len(self)))
+
+    def take(self, index: np.ndarray) -> "Links":
+        """The candidates at ``index``, in that order."""
+        return Links(self.starts[index], self.ends[index], self.proposers[index])
+
+    def index(self, span: Span | None) -> int | None:
+        """Where ``span`` stands among the candidates (None: not there)."""
+        if span is None:
+            return None
+        hits = np.flatnonzero((self.starts == span[0]) & (self.ends == span[1]))
+        return int(hits[0]) if len(hits) else None
+
+
+@dataclass
 class ValueCandidate:
     """A figure the model types (or drops), with its indicator candidates.
 
@@ -94,7 +130,7 @@ class ValueCandidate:
     column_role: str | None
     layout: str
     has_unit: bool
-    links: list[LinkCandidate]
+    links: Links
     rule_link: int | None
 
 
@@ -132,18 +168,17 @@ def iter_candidates(
     among_all = link_values(text, [(v.label if v else "COUNT", s, e) for s, e, v, _ in values], compact) \
         if len(values) > len(rules) else []
     proposals = [by_rules[(s, e)] if v is not None else among_all[k] for k, (s, e, v, _) in enumerate(values)]
-    value_spans = SpanSet((s, e) for s, e, _, _ in values)
-    bounds = [(compact.index(s), compact.index(e)) for s, e, _, _ in values]
-    previous_rule: Span | None = None
-    for k, (start, end, rule, source) in enumerate(values):
-        rule_span = _rule_span(rule, proposals[k])
-        links = _link_candidates(compact, bounds, k, value_spans, rule_span, previous_rule)
-        rule_link = next((i for i, c in enumerate(links) if (c.start, c.end) == rule_span), None)
-        yield ValueCandidate(
-            start, end, source, rule, rule.label if rule else None, rule.role if rule and rule.role else None,
-            layout_at(start), bool(rule and rule.confidence >= 0.85), links, rule_link,
-        )
-        previous_rule = rule_span
+    proposer = _LinkProposer(compact, [(s, e) for s, e, _, _ in values])
+    rule_spans = [_rule_span(v, p) for (_, _, v, _), p in zip(values, proposals)]
+    for first in range(0, len(values), LINK_BLOCK):
+        ks = range(first, min(len(values), first + LINK_BLOCK))
+        block = proposer.block(ks, rule_spans[ks.start:ks.stop], [rule_spans[k - 1] if k else None for k in ks])
+        for k, links in zip(ks, block):
+            start, end, rule, source = values[k]
+            yield ValueCandidate(
+                start, end, source, rule, rule.label if rule else None, rule.role if rule and rule.role else None,
+                layout_at(start), bool(rule and rule.confidence >= 0.85), links, links.index(rule_spans[k]),
+            )
 
 
 def _rule_span(rule: ValueMatch | None, proposal) -> Span | None:
@@ -166,53 +201,223 @@ def _layouts(tables: list[Table]):
     return layout_at
 
 
-def _link_candidates(
-    compact: CompactText, bounds: list[Span], k: int, values: SpanSet, rule_span: Span | None, previous: Span | None
-) -> list[LinkCandidate]:
-    text = compact.text
-    cs, ce = bounds[k]
-    found: dict[Span, LinkCandidate] = {}
+class _LinkProposer:
+    """The indicator candidates of the values of a text, built with array operations over a
+    block of values at a time.
 
-    def add(span: Span | None, proposer: str, compact_span: bool = True) -> None:
-        if span is None:
-            return
-        start, end = compact.span(*span) if compact_span else span
-        # the rules' own choice stands even where it holds a figure (a table header with its weight),
-        # so that keeping the rules' decision is always open to the model
-        if end <= start or (proposer != "rule" and values.overlaps(start, end)):
-            return
-        found.setdefault((start, end), LinkCandidate(start, end)).proposers.add(proposer)
+    ``values`` are the value candidates' spans in text order (original offsets). Spans are
+    proposed in the compact view (:class:`CompactText`) and checked there: a "before" span
+    neither starts nor ends on a delimiter and holds no clause end, an "after" span holds no
+    delimiter; every span but the rules' own choice is dropped where it overlaps a value.
+    Only the compact characters around each value of a block are read (:class:`_Segments`),
+    so memory follows the block, not the text.
+    """
 
-    add(rule_span, "rule", compact_span=False)
-    add(previous, "previous", compact_span=False)
-    floor = bounds[k - 2][1] if k >= 2 else 0  # an indicator may stand before the previous value
-    lo = max(floor, cs - MAX_BACK)
-    for a in range(cs - 1, lo - 1, -1):
-        if text[a] in _CLAUSE_END:
-            lo = a + 1
-            break
-    if rule_span is not None and rule_span[1] <= compact.positions[-1] + 1:
-        # the rules chose: the model weighs that span's boundaries moved a little
-        rs, re_ = compact.index(rule_span[0]), compact.index(rule_span[1])
-        starts = range(max(0, rs - MAX_START_SHIFT), rs + MAX_START_SHIFT + 1)
-        ends = range(max(1, re_ - MAX_END_SHIFT), re_ + MAX_END_SHIFT + 1)
-        spans = [(a, b) for a in starts for b in ends if 0 < b - a <= MAX_INDICATOR]
-    else:
-        spans = [(a, b) for a in range(lo, cs) for b in range(max(a + 1, cs - MAX_END_GAP), min(cs, a + MAX_INDICATOR) + 1)]
-    for a, b in spans:
-        if 0 <= a < b <= len(text) and text[a] not in _DELIMITERS and text[b - 1] not in _DELIMITERS \
-                and not any(ch in _CLAUSE_END for ch in text[a:b]):
-            add((a, b), "before")
-    ceiling = bounds[k + 1][0] if k + 1 < len(bounds) else len(text)
-    for a in range(ce, min(ce + 4, ceiling)):
-        for b in range(a + 2, min(a + MAX_AFTER, ceiling) + 1):
-            if any(ch in _DELIMITERS for ch in text[a:b]):
-                break
-            add((a, b), "after")
-    h = bisect_right(compact.boundaries, cs) - 1
-    if h >= 0:
-        add(compact.headings[h][1], "heading")
-    return sorted(found.values(), key=lambda c: (c.start, c.end))
+    def __init__(self, compact: CompactText, values: list[Span]) -> None:
+        self.compact = compact
+        self.size = len(compact.text)
+        self.value_starts = np.array([s for s, _ in values], dtype=np.int64)
+        self.value_ends = np.array([e for _, e in values], dtype=np.int64)
+        self.bounds = [(compact.index(s), compact.index(e)) for s, e in values]
+
+    def block(self, ks: range, rule_spans: list[Span | None], previous: list[Span | None]) -> list[Links]:
+        """The indicator candidates of the values ``ks``: the rules' choice ``rule_spans[i]``
+        of value ``ks[i]``, the previous value's indicator ``previous[i]``, the spans before and
+        after it and its heading."""
+        compact, bounds, size = self.compact, self.bounds, self.size
+        segments = _Segments(compact)
+        rows = _Rows()
+        shifted, back = [], []  # (row, rule start, rule end, segment) / (row, floor, value start, segment)
+        after = []  # (row, value end, ceiling, segment)
+        last = compact.positions[-1] + 1 if size else 0
+        for row, k in enumerate(ks):
+            cs, ce = bounds[k]
+            ceiling = bounds[k + 1][0] if k + 1 < len(bounds) else size
+            rule_span = rule_spans[row]
+            if rule_span is not None:
+                rows.add(row, *rule_span, "rule")
+            if previous[row] is not None:
+                rows.add(row, *previous[row], "previous")
+            if rule_span is not None and size and rule_span[1] <= last:
+                # the rules chose: the model weighs that span's boundaries moved a little
+                rs, re_ = compact.index(rule_span[0]), compact.index(rule_span[1])
+                shifted.append((row, rs, re_, segments.add(max(0, rs - MAX_START_SHIFT), min(size, re_ + MAX_END_SHIFT))))
+                first = ce
+            else:
+                floor = bounds[k - 2][1] if k >= 2 else 0  # an indicator may stand before the previous value
+                first = max(floor, cs - MAX_BACK)
+            main = segments.add(first, min(ce + 3 + MAX_AFTER, ceiling))
+            if rule_span is None or not (size and rule_span[1] <= last):
+                back.append((row, first, cs, main))
+            after.append((row, ce, ceiling, main))
+            h = bisect_right(compact.boundaries, cs) - 1
+            if h >= 0 and compact.headings[h][1] is not None:
+                hs, he = compact.headings[h][1]
+                rows.add(row, compact.positions[hs], compact.positions[he - 1] + 1, "heading")
+        chars = segments.read()
+        if shifted:
+            r, rs, re_, seg = (np.array(x, dtype=np.int64) for x in zip(*shifted))
+            a, b = rs[:, None] + _SHIFT_A, re_[:, None] + _SHIFT_B
+            ok = (a >= 0) & (b >= 1) & (b - a > 0) & (b - a <= MAX_INDICATOR) & (b <= size)
+            rows.add_grid(r, a, b, ok, chars.local(seg, a), chars.local(seg, b), chars, "before")
+        if back:
+            r, first, cs, seg = (np.array(x, dtype=np.int64) for x in zip(*back))
+            lo = chars.after_last_clause_end(chars.local(seg, first), chars.local(seg, cs)) - chars.local(seg, first) + first
+            a, b = cs[:, None] - _BACK_A, cs[:, None] - _BACK_B
+            ok = (a >= lo[:, None]) & (b > a) & (b - a <= MAX_INDICATOR)
+            rows.add_grid(r, a, b, ok, chars.local(seg, a), chars.local(seg, b), chars, "before")
+        r, ce, ceiling, seg = (np.array(x, dtype=np.int64) for x in zip(*after))
+        a, b = ce[:, None] + _AFTER_A, ce[:, None] + _AFTER_B
+        ok = (a < ceiling[:, None]) & (b <= np.minimum(a + MAX_AFTER, ceiling[:, None]))
+        la, lb = chars.local(seg, a), chars.local(seg, b)
+        ok &= ~chars.any(chars.delimiter, la, lb, ok, MAX_AFTER)
+        rows.add_spans(r[:, None], a, b, ok, la, lb, chars, "after")
+        return rows.links(len(ks), self._overlaps_value)
+
+    def _overlaps_value(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """Whether each span ``s..e`` overlaps a value (values never overlap each other, so
+        only the last one starting before ``e`` can)."""
+        if not len(self.value_starts):
+            return np.zeros(len(s), dtype=bool)
+        i = np.searchsorted(self.value_starts, e, side="left") - 1
+        return (i >= 0) & (self.value_ends[np.maximum(i, 0)] > s)
+
+
+# the proposal grids, as offsets: around the rules' choice (start, end), before a value's
+# start (both counted back), after its end (start, end)
+_SHIFT_A, _SHIFT_B = (g.reshape(1, -1) for g in np.meshgrid(
+    np.arange(-MAX_START_SHIFT, MAX_START_SHIFT + 1), np.arange(-MAX_END_SHIFT, MAX_END_SHIFT + 1), indexing="ij"))
+_BACK_A, _BACK_B = (g.reshape(1, -1) for g in np.meshgrid(
+    np.arange(1, MAX_BACK + 1), np.arange(0, MAX_END_GAP + 1), indexing="ij"))
+_AFTER_A, _AFTER_B = (g.reshape(1, -1) for g in np.meshgrid(np.arange(4), np.arange(2, 4 + MAX_AFTER), indexing="ij"))
+_AFTER_B = _AFTER_A + _AFTER_B
+
+
+class _Segments:
+    """Pieces of the compact text, read into one buffer: its characters' classes and original
+    offsets, and each piece's place in it."""
+
+    def __init__(self, compact: CompactText) -> None:
+        self.compact = compact
+        self.spans: list[Span] = []
+        self.bases: list[int] = []
+        self.length = 0
+
+    def add(self, first: int, stop: int) -> int:
+        """Take compact characters ``first..stop-1``; returns the piece's number."""
+        stop = max(first, stop)
+        self.spans.append((first, stop))
+        self.bases.append(self.length)
+        self.length += stop - first
+        return len(self.spans) - 1
+
+    def read(self) -> "_Buffer":
+        text, positions = self.compact.text, self.compact.positions
+        joined = "".join(text[a:b] for a, b in self.spans)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        codes = np.where(codes < len(_IS_DELIMITER), codes, 0)
+        offsets = np.fromiter(chain.from_iterable(positions[a:b] for a, b in self.spans), dtype=np.int64, count=self.length)
+        shift = np.array([base - a for (a, _), base in zip(self.spans, self.bases)], dtype=np.int64)
+        return _Buffer(_IS_DELIMITER[codes], _IS_CLAUSE_END[codes], offsets, shift)
+
+
+@dataclass
+class _Buffer:
+    """The characters of :class:`_Segments` (``delimiter``, ``clause_end``: one flag each) and
+    their original ``offsets``; ``shift[piece]`` turns a compact index into a buffer index."""
+
+    delimiter: np.ndarray
+    clause_end: np.ndarray
+    offsets: np.ndarray
+    shift: np.ndarray
+
+    def local(self, piece: np.ndarray, index: np.ndarray) -> np.ndarray:
+        return index + (self.shift[piece][:, None] if index.ndim == 2 else self.shift[piece])
+
+    def any(self, flags: np.ndarray, a: np.ndarray, b: np.ndarray, ok: np.ndarray, longest: int) -> np.ndarray:
+        """Whether buffer characters ``a..b-1`` (spans where ``ok``, at most ``longest`` long) hold a flag."""
+        a, b = np.where(ok, a, 0), np.where(ok, b, 0)
+        steps = np.arange(longest)
+        index = a[..., None] + steps
+        inside = index < b[..., None]
+        return (flags[np.where(inside, index, 0).clip(0, max(0, len(flags) - 1))] & inside).any(-1) if len(flags) \
+            else np.zeros(a.shape, dtype=bool)
+
+    def after_last_clause_end(self, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+        """For each range ``first..stop-1`` (at most ``MAX_BACK`` long): the index after its last
+        clause end, or ``first`` where it holds none."""
+        steps = np.arange(MAX_BACK)
+        index = first[:, None] + steps
+        flags = self.clause_end[index.clip(0, max(0, len(self.clause_end) - 1))] & (index < stop[:, None]) \
+            if len(self.clause_end) else np.zeros(index.shape, dtype=bool)
+        last = np.where(flags, steps, -1).max(axis=1)
+        return np.where(last >= 0, first + last + 1, first)
+
+
+class _Rows:
+    """Indicator candidates of a block of values as they are proposed: value row, span, proposer bit."""
+
+    def __init__(self) -> None:
+        self.rows: list[np.ndarray] = []
+        self.starts: list[np.ndarray] = []
+        self.ends: list[np.ndarray] = []
+        self.bits: list[np.ndarray] = []
+        self.free: list[np.ndarray] = []  # exempt from the overlap check: the rules' own choice
+
+    def _append(self, row, start, end, proposer: str) -> None:
+        self.rows.append(np.asarray(row, dtype=np.int64).reshape(-1))
+        self.starts.append(np.asarray(start, dtype=np.int64).reshape(-1))
+        self.ends.append(np.asarray(end, dtype=np.int64).reshape(-1))
+        self.bits.append(np.full(len(self.rows[-1]), 1 << PROPOSERS.index(proposer), dtype=np.int64))
+        self.free.append(np.full(len(self.rows[-1]), proposer == "rule"))
+
+    def add(self, row: int, start: int, end: int, proposer: str) -> None:
+        """One span in original offsets."""
+        if end > start:
+            self._append([row], [start], [end], proposer)
+
+    def add_spans(self, row, a, b, ok, la, lb, chars: _Buffer, proposer: str) -> None:
+        """Compact spans ``a..b`` (buffer indices ``la..lb``) where ``ok``, in original offsets."""
+        row = np.broadcast_to(row, ok.shape)[ok]
+        la, lb = la[ok], lb[ok]
+        self._append(row, chars.offsets[la], chars.offsets[lb - 1] + 1, proposer)
+
+    def add_grid(self, row, a, b, ok, la, lb, chars: _Buffer, proposer: str) -> None:
+        """A "before" grid: spans that neither start nor end on a delimiter nor hold a clause end."""
+        n = len(chars.delimiter)
+        safe = lambda i: np.where(ok, i, 0).clip(0, max(0, n - 1))  # noqa: E731
+        if n:
+            ok = ok & ~chars.delimiter[safe(la)] & ~chars.delimiter[safe(lb - 1)]
+        ok &= ~chars.any(chars.clause_end, la, lb, ok, MAX_INDICATOR)
+        self.add_spans(row[:, None], a, b, ok, la, lb, chars, proposer)
+
+    def links(self, count: int, overlaps) -> list[Links]:
+        """Each value's candidates, deduplicated (proposers joined) and sorted by span."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not self.rows:
+            return [Links(empty, empty, empty) for _ in range(count)]
+        row, s, e, bits, free = (np.concatenate(x) for x in (self.rows, self.starts, self.ends, self.bits, self.free))
+        keep = free | ~overlaps(s, e)
+        row, s, e, bits = row[keep], s[keep], e[keep], bits[keep]
+        if not len(row):
+            return [Links(empty, empty, empty) for _ in range(count)]
+        order = np.lexsort((e, s, row))
+        row, s, e, bits = row[order], s[order], e[order], bits[order]
+        first = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (s[1:] != s[:-1]) | (e[1:] != e[:-1])])
+        row, s, e, bits = row[first], s[first], e[first], np.bitwise_or.reduceat(bits, first)
+        cuts = np.searchsorted(row, np.arange(count + 1))
+        return [Links(s[i:j], e[i:j], bits[i:j]) for i, j in zip(cuts[:-1], cuts[1:])]
+
+
+def _char_table(chars: set[str]) -> np.ndarray:
+    table = np.zeros(max(map(ord, chars)) + 1, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+_IS_DELIMITER = _char_table(_DELIMITERS)
+_IS_CLAUSE_END = np.zeros(len(_IS_DELIMITER), dtype=bool)
+_IS_CLAUSE_END[: len(_char_table(_CLAUSE_END))] = _char_table(_CLAUSE_END)
 
 
 def _extra_figures(text: str, taken: SpanSet, skipped: SpanSet) -> list[Span]:

@@ -54,13 +54,13 @@ class EncoderLayer(nn.Module):
         self.output_norm = nn.LayerNorm(hidden, eps=config.layer_norm_eps)
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, x: torch.Tensor, keep: torch.Tensor | None) -> torch.Tensor:
-        """``keep``: (B, 1, 1, L) bool, False on padding keys."""
+    def forward(self, x: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        """``bias``: (B, 1, 1, L), added to the attention scores: 0 on real keys, -1e4 on padding."""
         batch, length, hidden = x.shape
         qkv = self.qkv(x).view(batch, length, 3, self.heads, hidden // self.heads).permute(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
         p = self.dropout.p if self.training else 0.0
-        attended = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, dropout_p=p)
+        attended = F.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=p)
         x = self.attention_norm(x + self.dropout(self.attention_out(attended.transpose(1, 2).reshape(batch, length, hidden))))
         return self.output_norm(x + self.dropout(self.feed_forward(x)))
 
@@ -88,7 +88,9 @@ class CompactEncoder(nn.Module):
     def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         positions = torch.arange(inputs_embeds.shape[1], device=inputs_embeds.device)
         x = self.dropout(self.norm(inputs_embeds + self.position_embeddings(positions)))
-        keep = attention_mask.bool()[:, None, None, :]
+        # an additive mask, not a boolean one: the same scores (exp(-1e4) is 0 in float32), and a
+        # simpler exported graph than the boolean mask's where / isnan guard
+        bias = (attention_mask[:, None, None, :].to(x.dtype) - 1.0) * 1e4
         for layer in self.layers:
-            x = layer(x, keep)
+            x = layer(x, bias)
         return x

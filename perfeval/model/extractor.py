@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from perfeval.model.network import CandidateNetwork
 
 BATCH = 64  # value candidates per network call (onnxruntime keeps the largest batch's buffers)
-REGION_MARGIN = 2000  # characters tokenised around a batch of candidates
+GROUP_SIZE = 512  # value candidates tokenised together ...
+GROUP_CHARS = 50_000  # ... when they stand within this many characters
+REGION_MARGIN = 2000  # characters tokenised around a group of candidates
 
 
 @dataclass
@@ -99,31 +101,50 @@ class PerfevalModel:
     def decide(self, text: str, candidates: Sequence[ValueCandidate]) -> list[Decision]:
         """Calibrated probabilities for every candidate of ``text`` (``Decision.link`` has one
         entry for *no link* and one per indicator candidate, in ``candidate.links`` order;
-        candidates beyond ``config.max_links`` are cut, the rules' choice kept last)."""
-        if not candidates:
-            return []
+        candidates beyond ``config.max_links`` are cut, the rules' choice kept last).
+
+        Candidates close together in the text (:func:`groups`) are tokenised together, once;
+        within a group the network takes them in order of their number of indicator
+        candidates, so that a batch pads its links to a length its candidates nearly share.
+        """
         limited = link_limit(candidates, self.config)
         cls_id, pad_id = self.tokenizer.cls_token_id or 0, self.tokenizer.pad_token_id or 0
-        decisions: list[Decision] = []
-        for k in range(0, len(limited), BATCH):
-            chunk = limited[k:k + BATCH]
-            encoded = encode(self.tokenizer, text, *self._region(text, chunk))
-            arrays = pad(candidate_rows(encoded, chunk, self.config, cls_id), pad_id)
-            value_logits, link_logits = self.runner(arrays)
-            value = softmax(value_logits, self.config.value_temperature)
-            link = softmax(link_logits, self.config.link_temperature)
-            for i, c in enumerate(chunk):
-                decisions.append(Decision(value[i], link[i, : 1 + len(c.links)]))
-        return decisions
+        decisions: list[Decision | None] = [None] * len(limited)
+        for group in groups(limited):
+            encoded = encode(self.tokenizer, text, *region(text, [limited[i] for i in group]))
+            group.sort(key=lambda i: len(limited[i].links))
+            for k in range(0, len(group), BATCH):
+                chunk = group[k:k + BATCH]
+                arrays = pad(candidate_rows(encoded, [limited[i] for i in chunk], self.config, cls_id), pad_id)
+                value_logits, link_logits = self.runner(arrays)
+                value = softmax(value_logits, self.config.value_temperature)
+                link = softmax(link_logits, self.config.link_temperature)
+                for row, i in enumerate(chunk):
+                    decisions[i] = Decision(value[row], link[row, : 1 + len(limited[i].links)])
+        return [d for d in decisions if d is not None]
 
-    @staticmethod
-    def _region(text: str, candidates: Sequence[ValueCandidate]) -> tuple[int, int]:
-        """The part of ``text`` to tokenise for ``candidates``: their spans and indicator
-        candidates with ``REGION_MARGIN`` characters either side (more than any window holds,
-        short of pages of whitespace), so memory stays bounded however long the text."""
-        start = min(min([c.start] + [link.start for link in c.links]) for c in candidates)
-        end = max(max([c.end] + [link.end for link in c.links]) for c in candidates)
-        return max(0, start - REGION_MARGIN), min(len(text), end + REGION_MARGIN)
+
+def groups(candidates: Sequence[ValueCandidate]) -> list[list[int]]:
+    """Indices of ``candidates`` in groups tokenised together: neighbours in text order, at most
+    ``GROUP_SIZE`` of them within ``GROUP_CHARS`` characters, so that what is tokenised stays
+    bounded however long the text."""
+    order = sorted(range(len(candidates)), key=lambda i: candidates[i].start)
+    out: list[list[int]] = []
+    for i in order:
+        if out and len(out[-1]) < GROUP_SIZE and candidates[i].end - candidates[out[-1][0]].start <= GROUP_CHARS:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def region(text: str, candidates: Sequence[ValueCandidate]) -> tuple[int, int]:
+    """The part of ``text`` to tokenise for ``candidates``: their spans and indicator
+    candidates with ``REGION_MARGIN`` characters either side (more than any window holds,
+    short of pages of whitespace)."""
+    start = min(min(c.start, int(c.links.starts.min(initial=c.start))) for c in candidates)
+    end = max(max(c.end, int(c.links.ends.max(initial=c.end))) for c in candidates)
+    return max(0, start - REGION_MARGIN), min(len(text), end + REGION_MARGIN)
 
 
 def _example(model: PerfevalModel) -> dict[str, np.ndarray]:

@@ -24,7 +24,7 @@ from torch import nn
 from perfeval.model.candidates import PROPOSERS
 from perfeval.model.config import CONFIG_NAME, ONNX_NAME, WEIGHTS_NAME, ModelConfig
 from perfeval.model.encoder import COMPACT_MODEL_TYPE, CompactEncoder, CompactEncoderConfig
-from perfeval.model.inputs import LINK_FEATURES, VALUE_FEATURES
+from perfeval.model.inputs import INPUT_NAMES, LINK_FEATURES, VALUE_FEATURES
 from perfeval.model.serialization import ModelLoadError, one_line
 from perfeval.model.tokenization import NUM_GAPS
 
@@ -76,13 +76,15 @@ class CandidateNetwork(nn.Module):
         marks: torch.Tensor,
         attention_mask: torch.Tensor,
         value_features: torch.Tensor,
+        link_row: torch.Tensor,
         link_start: torch.Tensor,
         link_end: torch.Tensor,
         link_features: torch.Tensor,
+        link_index: torch.Tensor,
         link_mask: torch.Tensor,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """-> value logits (N, classes) and link logits (N, 1 + K): column 0 is *no link*,
-        padded candidates score -1e4."""
+        where a value has fewer than K candidates the rest score -1e4."""
         embeds = self._input_embeddings()(input_ids) + self.gap_embed(gaps) + self.mark_embed(marks)
         features = sum(table(value_features[:, k]) for k, table in enumerate(self.value_feature_embeds))
         first = torch.zeros_like(embeds)
@@ -95,29 +97,24 @@ class CandidateNetwork(nn.Module):
         value_logits = self.value_head(value) + self.rule_label_skip(value_features[:, 1])
 
         width = hidden.shape[1]
+        states = hidden.reshape(-1, hidden.shape[-1])  # (N * W, H)
         before = (link_start - 1).clamp(min=0)
         after = (link_end + 1).clamp(max=width - 1)
-        gathered = [_gather(hidden, index) for index in (link_start, link_end, before, after)]
-        feats = [table(link_features[..., k]) for k, table in enumerate(self.link_feature_embeds)]
-        inside = link_features[..., 3:4].to(hidden.dtype)  # column 3: inside the window
-        link = torch.tanh(self.link_proj(torch.cat([g * inside for g in gathered] + feats, dim=-1)))
-        v = value.unsqueeze(1).expand_as(link)
+        gathered = [states.index_select(0, link_row * width + index) for index in (link_start, link_end, before, after)]
+        feats = [table(link_features[:, k]) for k, table in enumerate(self.link_feature_embeds)]
+        inside = link_features[:, 3:4].to(hidden.dtype)  # column 3: inside the window
+        link = torch.tanh(self.link_proj(torch.cat([g * inside for g in gathered] + feats, dim=-1)))  # (L, D)
+        v = value.index_select(0, link_row)
         pair = self.pair_head(torch.cat([v, link, v * link], dim=-1)).squeeze(-1)
-        is_rule = ((link_features[..., 0] // _RULE_BIT) % 2).to(hidden.dtype)  # arithmetic: ONNX has no integer AND
-        pair = (pair + self.rule_link_skip * is_rule).masked_fill(~link_mask, -1e4)
+        is_rule = ((link_features[:, 0] // _RULE_BIT) % 2).to(hidden.dtype)  # arithmetic: ONNX has no integer AND
+        pair = pair + self.rule_link_skip * is_rule
+        padded = torch.full_like(link_mask, -1e4, dtype=pair.dtype).reshape(-1).scatter(0, link_index, pair)
         no_link = self.no_link_head(value) + self.rules_link_skip(value_features[:, 5])
-        return value_logits, torch.cat([no_link, pair], dim=1)
-
-
-def _gather(hidden: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    """hidden (N, W, H), index (N, K) -> (N, K, H): the states at those window positions."""
-    return torch.gather(hidden, 1, index.unsqueeze(-1).expand(-1, -1, hidden.shape[-1]))
+        return value_logits, torch.cat([no_link, padded.reshape(link_mask.shape)], dim=1)
 
 
 # ------------------------------------------------------------------ building, weights and export
 
-INPUT_NAMES = ("input_ids", "gaps", "marks", "attention_mask", "value_features", "link_start", "link_end",
-               "link_features", "link_mask")
 OUTPUT_NAMES = ("value_logits", "link_logits")
 
 
@@ -172,8 +169,8 @@ def export_onnx(network: CandidateNetwork, path: Path, example: dict[str, np.nda
     network = network.to("cpu").eval()
     args = tuple(torch.from_numpy(example[name]) for name in INPUT_NAMES)
     dynamic = {"input_ids": {0: "n", 1: "w"}, "gaps": {0: "n", 1: "w"}, "marks": {0: "n", 1: "w"},
-               "attention_mask": {0: "n", 1: "w"}, "value_features": {0: "n"}, "link_start": {0: "n", 1: "k"},
-               "link_end": {0: "n", 1: "k"}, "link_features": {0: "n", 1: "k"}, "link_mask": {0: "n", 1: "k"},
+               "attention_mask": {0: "n", 1: "w"}, "value_features": {0: "n"}, "link_row": {0: "l"}, "link_start": {0: "l"},
+               "link_end": {0: "l"}, "link_features": {0: "l"}, "link_index": {0: "l"}, "link_mask": {0: "n", 1: "k"},
                "value_logits": {0: "n"}, "link_logits": {0: "n", 1: "k1"}}
     with torch.no_grad():
         torch.onnx.export(network, args, str(path / ONNX_NAME), input_names=list(INPUT_NAMES),

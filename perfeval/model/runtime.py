@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from perfeval.model.inputs import CandidateArrays
+from perfeval.model.inputs import INPUT_NAMES, CandidateArrays
 from perfeval.model.serialization import ModelLoadError, one_line
 
 if TYPE_CHECKING:
     from perfeval.model.network import CandidateNetwork
 
-INPUT_NAMES = ("input_ids", "gaps", "marks", "attention_mask", "value_features", "link_start", "link_end",
-               "link_features", "link_mask")
 THREADS_VARIABLE = "PERFEVAL_THREADS"  # intra-op threads of onnxruntime (default: its own choice)
 
 

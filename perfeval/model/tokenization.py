@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordLevel
 
@@ -43,28 +44,17 @@ ALWAYS_IN_VOCAB = (
 
 @dataclass
 class Encoded:
-    """One text as tokens: ``ids``, ``offsets`` and ``gaps`` all have one item per token.
+    """One text as tokens, one array item per token: ``ids``, ``starts`` and ``ends`` (offsets
+    into the original text) and ``gaps``, the layout id of the whitespace between token
+    ``i - 1`` and token ``i`` (:data:`GAP_NONE` ... :data:`GAP_PARAGRAPH`)."""
 
-    ``offsets[i] = (start, end)`` indexes the original text; ``gaps[i]`` is the layout id
-    of the whitespace between token ``i - 1`` and token ``i``.
-    """
-
-    ids: list[int]
-    offsets: list[tuple[int, int]]
-    gaps: list[int]
+    ids: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    gaps: np.ndarray
 
     def __len__(self) -> int:
         return len(self.ids)
-
-
-def gap_id(whitespace: str) -> int:
-    """Layout id of the (whitespace) text between two tokens."""
-    newlines = whitespace.count("\n")
-    if newlines >= 2:
-        return GAP_PARAGRAPH
-    if newlines == 1:
-        return GAP_NEWLINE
-    return GAP_SPACE if whitespace else GAP_NONE
 
 
 def _char_pipeline() -> tuple[normalizers.Normalizer, pre_tokenizers.PreTokenizer]:
@@ -174,21 +164,27 @@ def encode(tokenizer: ModelTokenizer, text: str, begin: int = 0, stop: int | Non
     """
     stop = len(text) if stop is None else stop
     enc = tokenizer.backend.encode(LONE_SURROGATE.sub("\ufffd", text[begin:stop]), add_special_tokens=False)
-    ids: list[int] = []
-    offsets: list[tuple[int, int]] = []
-    gaps: list[int] = []
-    previous_end = begin
-    while previous_end > 0 and text[previous_end - 1].isspace():  # the whitespace before the first token counts
-        previous_end -= 1
-    for token_id, (start, end) in zip(enc.ids, enc.offsets):
-        start, end = start + begin, end + begin
-        # byte-level BPE tokenizers may fold a leading space into the token
-        while start < end and text[start].isspace():
-            start += 1
-        if start >= end:
-            continue
-        ids.append(token_id)
-        offsets.append((start, end))
-        gaps.append(gap_id(text[previous_end:start]) if start > previous_end else GAP_NONE)
-        previous_end = max(previous_end, end)
-    return Encoded(ids, offsets, gaps)
+    ids = np.array(enc.ids, dtype=np.int64)
+    offsets = np.array(enc.offsets, dtype=np.int64).reshape(-1, 2) + begin
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    origin = begin  # the whitespace before the first token counts
+    while origin > 0 and text[origin - 1].isspace():
+        origin -= 1
+    view = text[origin:stop]
+    codes = np.frombuffer(view.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    space = _IS_SPACE[np.minimum(codes, len(_IS_SPACE) - 1)]
+    # byte-level BPE tokenizers may fold a leading space into the token
+    for i in np.flatnonzero((starts < ends) & space[np.minimum(starts, stop - 1) - origin] if len(view) else starts < 0):
+        while starts[i] < ends[i] and text[starts[i]].isspace():
+            starts[i] += 1
+    kept = starts < ends
+    ids, starts, ends = ids[kept], starts[kept], ends[kept]
+    previous_end = np.maximum.accumulate(np.r_[origin, ends[:-1]]) if len(ends) else ends
+    newlines = np.r_[0, np.cumsum(codes == 10)]
+    between = newlines[starts - origin] - newlines[np.minimum(previous_end, starts) - origin]
+    gaps = np.where(between >= 2, GAP_PARAGRAPH, np.where(between == 1, GAP_NEWLINE,
+                    np.where(starts > previous_end, GAP_SPACE, GAP_NONE))).astype(np.int64)
+    return Encoded(ids, starts, ends, gaps)
+
+
+_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False])  # U+3000 is the last space character
