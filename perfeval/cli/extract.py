@@ -56,6 +56,7 @@ def batch_jobs(inputs: list[str]) -> list[Job]:
 # ------------------------------------------------------------------ extracting, in this process or in workers
 
 _EXTRACTOR = None
+QUEUED_PER_WORKER = 2  # files handed to the pool per worker: one at work, one waiting
 _LOAD_ERROR: str | None = None
 
 
@@ -120,18 +121,20 @@ def _alone(job: Job, model: Optional[str], rules_only: bool) -> Outcome:
 def _in_processes(jobs: list[Job], model: Optional[str], rules_only: bool, workers: int) -> Iterator[Outcome]:
     """Outcomes in the order they finish, from ``workers`` processes.
 
-    A worker that dies (the OOM killer, a crash in native code) breaks its pool: the files that
-    were in flight are each tried again alone, one that kills its process again is reported,
-    and the rest of the batch goes on in a new pool.
+    The largest files go first, so that no long file is left for the end while the other
+    workers wait, and each worker has a second file queued, so that it never waits for this
+    process to hand it one. A worker that dies (the OOM killer, a crash in native code)
+    breaks its pool: the files that were in flight are each tried again alone, one that kills
+    its process again is reported, and the rest of the batch goes on in a new pool.
     """
-    queue = deque(jobs)
+    queue = deque(sorted(jobs, key=_size, reverse=True))
     while queue:
         in_flight: list[Job] = []
         with ProcessPoolExecutor(workers, initializer=_init_pool_worker, initargs=(model, rules_only)) as pool:
             running: dict[Future[Outcome], Job] = {}
             broken = False
             while queue or running:
-                while queue and len(running) < workers and not broken:
+                while queue and len(running) < QUEUED_PER_WORKER * workers and not broken:
                     job = queue.popleft()
                     try:
                         running[pool.submit(_extract_one, job)] = job
@@ -150,6 +153,13 @@ def _in_processes(jobs: list[Job], model: Optional[str], rules_only: bool, worke
                         broken = True
         for job in in_flight:
             yield _alone(job, model, rules_only)
+
+
+def _size(job: Job) -> int:
+    try:
+        return os.path.getsize(job.path)
+    except OSError:
+        return 0  # read() reports it
 
 
 def extract_batch(jobs: list[Job], model: Optional[str], rules_only: bool, workers: int, console: Console) -> Iterator[Outcome]:
