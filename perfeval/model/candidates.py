@@ -259,19 +259,19 @@ class _LinkProposer:
             r, rs, re_, seg = (np.array(x, dtype=np.int64) for x in zip(*shifted))
             a, b = rs[:, None] + _SHIFT_A, re_[:, None] + _SHIFT_B
             ok = (a >= 0) & (b >= 1) & (b - a > 0) & (b - a <= MAX_INDICATOR) & (b <= size)
-            rows.add_grid(r, a, b, ok, chars.local(seg, a), chars.local(seg, b), chars, "before")
+            rows.add_grid(r, ok, chars.local(seg, a), chars.local(seg, b), chars, "before")
         if back:
             r, first, cs, seg = (np.array(x, dtype=np.int64) for x in zip(*back))
             lo = chars.after_last_clause_end(chars.local(seg, first), chars.local(seg, cs)) - chars.local(seg, first) + first
             a, b = cs[:, None] - _BACK_A, cs[:, None] - _BACK_B
             ok = (a >= lo[:, None]) & (b > a) & (b - a <= MAX_INDICATOR)
-            rows.add_grid(r, a, b, ok, chars.local(seg, a), chars.local(seg, b), chars, "before")
+            rows.add_grid(r, ok, chars.local(seg, a), chars.local(seg, b), chars, "before")
         r, ce, ceiling, seg = (np.array(x, dtype=np.int64) for x in zip(*after))
         a, b = ce[:, None] + _AFTER_A, ce[:, None] + _AFTER_B
         ok = (a < ceiling[:, None]) & (b <= np.minimum(a + MAX_AFTER, ceiling[:, None]))
         la, lb = chars.local(seg, a), chars.local(seg, b)
         ok &= ~chars.any(chars.delimiter, la, lb, ok, MAX_AFTER)
-        rows.add_spans(r[:, None], a, b, ok, la, lb, chars, "after")
+        rows.add_spans(r[:, None], ok, la, lb, chars, "after")
         return rows.links(len(ks), self._overlaps_value)
 
     def _overlaps_value(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -376,20 +376,20 @@ class _Rows:
         if end > start:
             self._append([row], [start], [end], proposer)
 
-    def add_spans(self, row, a, b, ok, la, lb, chars: _Buffer, proposer: str) -> None:
-        """Compact spans ``a..b`` (buffer indices ``la..lb``) where ``ok``, in original offsets."""
+    def add_spans(self, row, ok, la, lb, chars: _Buffer, proposer: str) -> None:
+        """The spans of buffer characters ``la..lb-1`` where ``ok``, in original offsets."""
         row = np.broadcast_to(row, ok.shape)[ok]
         la, lb = la[ok], lb[ok]
         self._append(row, chars.offsets[la], chars.offsets[lb - 1] + 1, proposer)
 
-    def add_grid(self, row, a, b, ok, la, lb, chars: _Buffer, proposer: str) -> None:
+    def add_grid(self, row, ok, la, lb, chars: _Buffer, proposer: str) -> None:
         """A "before" grid: spans that neither start nor end on a delimiter nor hold a clause end."""
         n = len(chars.delimiter)
         safe = lambda i: np.where(ok, i, 0).clip(0, max(0, n - 1))  # noqa: E731
         if n:
             ok = ok & ~chars.delimiter[safe(la)] & ~chars.delimiter[safe(lb - 1)]
         ok &= ~chars.any(chars.clause_end, la, lb, ok, MAX_INDICATOR)
-        self.add_spans(row[:, None], a, b, ok, la, lb, chars, proposer)
+        self.add_spans(row[:, None], ok, la, lb, chars, proposer)
 
     def links(self, count: int, overlaps) -> list[Links]:
         """Each value's candidates, deduplicated (proposers joined) and sorted by span."""
