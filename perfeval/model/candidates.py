@@ -238,7 +238,8 @@ class _LinkProposer:
                 rows.add(row, *rule_span, "rule")
             if previous[row] is not None:
                 rows.add(row, *previous[row], "previous")
-            if rule_span is not None and size and rule_span[1] <= last:
+            shifting = rule_span is not None and size and rule_span[1] <= last
+            if shifting:
                 # the rules chose: the model weighs that span's boundaries moved a little
                 rs, re_ = compact.index(rule_span[0]), compact.index(rule_span[1])
                 shifted.append((row, rs, re_, segments.add(max(0, rs - MAX_START_SHIFT), min(size, re_ + MAX_END_SHIFT))))
@@ -247,7 +248,7 @@ class _LinkProposer:
                 floor = bounds[k - 2][1] if k >= 2 else 0  # an indicator may stand before the previous value
                 first = max(floor, cs - MAX_BACK)
             main = segments.add(first, min(ce + 3 + MAX_AFTER, ceiling))
-            if rule_span is None or not (size and rule_span[1] <= last):
+            if not shifting:
                 back.append((row, first, cs, main))
             after.append((row, ce, ceiling, main))
             h = bisect_right(compact.boundaries, cs) - 1
@@ -334,23 +335,24 @@ class _Buffer:
     def local(self, piece: np.ndarray, index: np.ndarray) -> np.ndarray:
         return index + (self.shift[piece][:, None] if index.ndim == 2 else self.shift[piece])
 
+    @staticmethod
+    def at(flags: np.ndarray, index: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        """``flags`` at buffer ``index`` where ``valid`` (False elsewhere, whatever the index)."""
+        if not len(flags):
+            return np.zeros(index.shape, dtype=bool)
+        return flags[np.where(valid, index, 0).clip(0, len(flags) - 1)] & valid
+
     def any(self, flags: np.ndarray, a: np.ndarray, b: np.ndarray, ok: np.ndarray, longest: int) -> np.ndarray:
         """Whether buffer characters ``a..b-1`` (spans where ``ok``, at most ``longest`` long) hold a flag."""
-        a, b = np.where(ok, a, 0), np.where(ok, b, 0)
-        steps = np.arange(longest)
-        index = a[..., None] + steps
-        inside = index < b[..., None]
-        return (flags[np.where(inside, index, 0).clip(0, max(0, len(flags) - 1))] & inside).any(-1) if len(flags) \
-            else np.zeros(a.shape, dtype=bool)
+        index = np.where(ok, a, 0)[..., None] + np.arange(longest)
+        return self.at(flags, index, index < np.where(ok, b, 0)[..., None]).any(-1)
 
     def after_last_clause_end(self, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
         """For each range ``first..stop-1`` (at most ``MAX_BACK`` long): the index after its last
         clause end, or ``first`` where it holds none."""
         steps = np.arange(MAX_BACK)
         index = first[:, None] + steps
-        flags = self.clause_end[index.clip(0, max(0, len(self.clause_end) - 1))] & (index < stop[:, None]) \
-            if len(self.clause_end) else np.zeros(index.shape, dtype=bool)
-        last = np.where(flags, steps, -1).max(axis=1)
+        last = np.where(self.at(self.clause_end, index, index < stop[:, None]), steps, -1).max(axis=1)
         return np.where(last >= 0, first + last + 1, first)
 
 
@@ -384,10 +386,7 @@ class _Rows:
 
     def add_grid(self, row, ok, la, lb, chars: _Buffer, proposer: str) -> None:
         """A "before" grid: spans that neither start nor end on a delimiter nor hold a clause end."""
-        n = len(chars.delimiter)
-        safe = lambda i: np.where(ok, i, 0).clip(0, max(0, n - 1))  # noqa: E731
-        if n:
-            ok = ok & ~chars.delimiter[safe(la)] & ~chars.delimiter[safe(lb - 1)]
+        ok = ok & ~chars.at(chars.delimiter, la, ok) & ~chars.at(chars.delimiter, lb - 1, ok)
         ok &= ~chars.any(chars.clause_end, la, lb, ok, MAX_INDICATOR)
         self.add_spans(row[:, None], ok, la, lb, chars, proposer)
 

@@ -103,16 +103,13 @@ class PerfevalModel:
         entry for *no link* and one per indicator candidate, in ``candidate.links`` order;
         candidates beyond ``config.max_links`` are cut, the rules' choice kept last).
 
-        Candidates close together in the text (:func:`groups`) are tokenised together, once;
-        within a group the network takes them in order of their number of indicator
-        candidates, so that a batch pads its links to a length its candidates nearly share.
+        Candidates close together in the text (:func:`groups`) are tokenised together, once.
         """
         limited = link_limit(candidates, self.config)
         cls_id, pad_id = self.tokenizer.cls_token_id or 0, self.tokenizer.pad_token_id or 0
         decisions: list[Decision | None] = [None] * len(limited)
         for group in groups(limited):
             encoded = encode(self.tokenizer, text, *region(text, [limited[i] for i in group]))
-            group.sort(key=lambda i: len(limited[i].links))
             for k in range(0, len(group), BATCH):
                 chunk = group[k:k + BATCH]
                 arrays = pad(candidate_rows(encoded, [limited[i] for i in chunk], self.config, cls_id), pad_id)
