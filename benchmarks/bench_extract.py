@@ -23,9 +23,10 @@ Throughput is characters of report text per second, after one warm-up call; pass
 reports repeat until ``--min-seconds`` have passed and the median pass counts. Cold start is
 the wall time of a command in a subprocess (median of ``--cold-runs``): ``perfeval extract
 REPORT`` with the default and with ``--rules-only``, against ``python -c "import torch"``.
-``--jobs`` scaling: ``perfeval extract DIR --jobs 1`` against ``--jobs 2`` on a folder of the
-reports as text and as PDFs (built with reportlab), PDF parsing included, ``--jobs-runs`` runs
-of each in turn, medians compared.
+``--jobs`` scaling: ``perfeval extract DIR`` with ``--jobs 1`` (one core), ``--jobs 2`` and no
+``--jobs`` (one process, the model on every core) on a folder of the reports as text and as PDFs
+(built with reportlab), PDF parsing included, ``--jobs-runs`` runs of each in turn, medians
+compared.
 """
 
 from __future__ import annotations
@@ -222,26 +223,32 @@ def jobs_folder(reports: Path, folder: Path, copies: int) -> int:
     return count
 
 
+JOBS_SETTINGS = {"no --jobs": [], "--jobs 1": ["--jobs", "1"], "--jobs 2": ["--jobs", "2"]}
+
+
 def jobs_scaling(reports: Path, copies: int, runs: int) -> dict[str, Any]:
-    """``perfeval extract DIR --jobs 1`` and ``--jobs 2``, ``runs`` times each, taken in turn (1, 2,
-    1, 2, ...) so that a change in the other tenants' load falls on both; medians compared."""
+    """``perfeval extract DIR`` with each of :data:`JOBS_SETTINGS`, ``runs`` times each, taken in
+    turn so that a change in the other tenants' load falls on all; medians compared. ``--jobs 1``
+    is one core (the model on one thread); without ``--jobs``, one process whose model runs on
+    onnxruntime's threads (every core)."""
     exe = shutil.which("perfeval", path=str(Path(sys.executable).parent)) or "perfeval"
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
         folder.mkdir()
         files = jobs_folder(reports, folder, copies)
         out: dict[str, Any] = {"files": files}
-        times: dict[int, list[float]] = {1: [], 2: []}
+        times: dict[str, list[float]] = {name: [] for name in JOBS_SETTINGS}
         for _ in range(runs):
-            for jobs in (1, 2):
-                result = wall_times([exe, "extract", str(folder), "--jobs", str(jobs), "-o", str(Path(tmp) / f"out{jobs}.jsonl")], 1)
+            for name, flags in JOBS_SETTINGS.items():
+                result = wall_times([exe, "extract", str(folder), *flags, "-o", str(Path(tmp) / "out.jsonl")], 1)
                 if "error" in result:
-                    out[f"jobs_{jobs}"] = result
+                    out[name] = result
                     return out
-                times[jobs].append(result["median_s"])
-    for jobs in (1, 2):
-        out[f"jobs_{jobs}"] = {"median_s": statistics.median(times[jobs]), "runs_s": times[jobs]}
-    out["speed_up"] = out["jobs_1"]["median_s"] / out["jobs_2"]["median_s"]
+                times[name].append(result["median_s"])
+    for name in JOBS_SETTINGS:
+        out[name] = {"median_s": statistics.median(times[name]), "runs_s": times[name]}
+    out["speed_up"] = out["--jobs 1"]["median_s"] / out["--jobs 2"]["median_s"]
+    out["speed_up_over_no_jobs"] = out["no --jobs"]["median_s"] / out["--jobs 2"]["median_s"]
     return out
 
 
@@ -273,11 +280,13 @@ def markdown(rows: list[dict[str, Any]], colds: list[dict[str, Any]], jobs: dict
         lines.append(f"| `{c['command']}` | {c['median_s']:.2f} | {c['min_s']:.2f} | {c['max_s']:.2f} | {c['runs']} | {ok} |")
     if jobs:
         if "speed_up" in jobs:
-            lines += ["", f"`perfeval extract DIR` on {jobs['files']} files (half PDF): --jobs 1 {jobs['jobs_1']['median_s']:.1f} s, "
-                      f"--jobs 2 {jobs['jobs_2']['median_s']:.1f} s (medians of {len(jobs['jobs_1']['runs_s'])} runs each, taken in turn; "
-                      f"runs: {', '.join(f'{t:.1f}' for t in jobs['jobs_1']['runs_s'])} and "
-                      f"{', '.join(f'{t:.1f}' for t in jobs['jobs_2']['runs_s'])} s): {jobs['speed_up']:.2f}× (target ≥ {JOBS_TARGET}×: "
-                      f"{verdict(jobs['speed_up'] >= JOBS_TARGET)})"]
+            lines += ["", f"`perfeval extract DIR` on {jobs['files']} files (half PDF), medians of {len(jobs['--jobs 1']['runs_s'])} runs each, taken in turn:",
+                      "", "| command | median s | runs s |", "|---|---:|---|"]
+            lines += [f"| `perfeval extract DIR{' ' + name if JOBS_SETTINGS[name] else ''}` | {jobs[name]['median_s']:.1f} | {', '.join(f'{t:.1f}' for t in jobs[name]['runs_s'])} |"
+                      for name in JOBS_SETTINGS]
+            lines += ["", f"--jobs 2 against --jobs 1 (one core): {jobs['speed_up']:.2f}× (target ≥ {JOBS_TARGET}×: "
+                      f"{verdict(jobs['speed_up'] >= JOBS_TARGET)}); against no --jobs (one process, the model on every core): "
+                      f"{jobs['speed_up_over_no_jobs']:.2f}×"]
         else:
             lines += ["", f"--jobs scaling: n/a ({jobs})"]
     return "\n".join(lines)
@@ -290,7 +299,7 @@ def main() -> None:
     parser.add_argument("--min-seconds", type=float, default=3.0, help="time each configuration for at least this long")
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--jobs-copies", type=int, default=6, help="copies of each report (text and PDF) for --jobs scaling; 0: skip")
-    parser.add_argument("--jobs-runs", type=int, default=3, help="runs of --jobs 1 and of --jobs 2, in turn")
+    parser.add_argument("--jobs-runs", type=int, default=3, help="runs of each --jobs setting, in turn")
     parser.add_argument("--json", type=Path, help="also write all results here")
     parser.add_argument("--profile", metavar="CONFIG", help="print a cProfile of one pass of CONFIG and exit")
     parser.add_argument("--child", help=argparse.SUPPRESS)

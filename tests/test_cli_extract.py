@@ -172,6 +172,19 @@ def test_parallel_jobs_match_serial(tmp_path, report):
     assert parallel.stdout == serial.stdout
 
 
+@pytest.mark.parametrize(("jobs", "threads"), [([], 0), (["--jobs", "1"], 1), (["--jobs", "3"], 3)])
+def test_jobs_is_the_number_of_cores(monkeypatch, report, jobs, threads):
+    """``--jobs N`` uses N cores: with one file, one process whose model runs on N threads;
+    without it, onnxruntime picks (0). A worker of a pool gets one thread each (the test above)."""
+    from perfeval.cli import extract
+
+    monkeypatch.setenv("PERFEVAL_THREADS", "")
+    monkeypatch.delenv("PERFEVAL_THREADS")  # undone at teardown: the variable is unset again
+    result = run("extract", str(report), "-f", "jsonl", *jobs)
+    assert result.exit_code == 0, result.output
+    assert extract._EXTRACTOR.model.runner.session.get_session_options().intra_op_num_threads == threads
+
+
 def test_no_traceback_in_a_real_process(tmp_path):
     path = tmp_path / "bad.txt"
     path.write_bytes(b"")

@@ -162,19 +162,24 @@ def _size(job: Job) -> int:
         return 0  # read() reports it
 
 
-def extract_batch(jobs: list[Job], model: Optional[str], rules_only: bool, workers: int, console: Console) -> Iterator[Outcome]:
-    """Outcomes of ``jobs`` (input order when ``workers`` is 1), with a progress bar on ``console``
-    for several files. A model that cannot be loaded raises; a bad file is an Outcome's error."""
+def extract_batch(jobs: list[Job], model: Optional[str], rules_only: bool, workers: Optional[int], console: Console) -> Iterator[Outcome]:
+    """Outcomes of ``jobs``, with a progress bar on ``console`` for several files. A model that
+    cannot be loaded raises; a bad file is an Outcome's error.
+
+    ``workers`` is the number of cores to use (``--jobs``): that many processes, each running the
+    model on one thread, when there are several files; one process whose model runs on that many
+    threads otherwise (in input order). ``None``: one process, the model's threads left to
+    onnxruntime (every core)."""
     progress = Progress(
         TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rates]}"),
         TimeRemainingColumn(), console=console, disable=len(jobs) < 2, transient=True,
     )
     with progress:
         task = progress.add_task("extract", total=len(jobs), rates="")
-        if workers > 1 and len(jobs) > 1 and all(job.path != STDIN for job in jobs):
+        if workers and workers > 1 and len(jobs) > 1 and all(job.path != STDIN for job in jobs):
             outcomes: Iterator[Outcome] = _in_processes(jobs, model, rules_only, workers)
         else:
-            _init_worker(model, rules_only)
+            _init_worker(model, rules_only, threads=workers)
             outcomes = map(_extract_one, jobs)
         files = figures = 0
         start = time.perf_counter()
@@ -247,7 +252,7 @@ def extract_command(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (.jsonl .json .csv .parquet; .xlsx: a workbook of records, summary and findings)."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Use the rule layer alone, no model."),
     model: Optional[str] = typer.Option(None, "--model", help="A model directory (default: the embedded model)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Extract files in this many processes."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Use this many cores: files in N processes, the model on one thread in each (default: one process, the model on every core)."),
 ) -> None:
     """Extract linked, normalised values from reports."""
     fmt = output_format(format, output)
