@@ -30,7 +30,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 
 import numpy as np
 
@@ -317,7 +316,8 @@ class _Segments:
         joined = "".join(text[a:b] for a, b in self.spans)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         codes = np.where(codes < len(_IS_DELIMITER), codes, 0)
-        offsets = np.fromiter(chain.from_iterable(positions[a:b] for a, b in self.spans), dtype=np.int64, count=self.length)
+        positions = np.frombuffer(positions, dtype=np.int64)
+        offsets = np.concatenate([positions[a:b] for a, b in self.spans] or [np.zeros(0, dtype=np.int64)])
         shift = np.array([base - a for (a, _), base in zip(self.spans, self.bases)], dtype=np.int64)
         return _Buffer(_IS_DELIMITER[codes], _IS_CLAUSE_END[codes], offsets, shift)
 

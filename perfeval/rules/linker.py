@@ -26,6 +26,7 @@ For each value, in order:
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,7 +138,7 @@ class CompactText:
     """
 
     def __init__(self, text: str) -> None:
-        positions: list[int] = []
+        positions = array("q")  # 8 bytes a character, not a list's 36
         runs: list[str] = []
         shown = 0
         for hidden in [*_BOILERPLATE.finditer(text), None]:
