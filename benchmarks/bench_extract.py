@@ -299,7 +299,7 @@ def main() -> None:
     parser.add_argument("--min-seconds", type=float, default=3.0, help="time each configuration for at least this long")
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--jobs-copies", type=int, default=6, help="copies of each report (text and PDF) for --jobs scaling; 0: skip")
-    parser.add_argument("--jobs-runs", type=int, default=3, help="runs of each --jobs setting, in turn")
+    parser.add_argument("--jobs-runs", type=int, default=5, help="runs of each --jobs setting, in turn")
     parser.add_argument("--json", type=Path, help="also write all results here")
     parser.add_argument("--profile", metavar="CONFIG", help="print a cProfile of one pass of CONFIG and exit")
     parser.add_argument("--child", help=argparse.SUPPRESS)
