@@ -312,11 +312,11 @@ class _Segments:
         return len(self.spans) - 1
 
     def read(self) -> "_Buffer":
-        text, positions = self.compact.text, self.compact.positions
+        text = self.compact.text
         joined = "".join(text[a:b] for a, b in self.spans)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         codes = np.where(codes < len(_IS_DELIMITER), codes, 0)
-        positions = np.frombuffer(positions, dtype=np.int64)
+        positions = np.frombuffer(self.compact.positions, dtype=np.int64)  # no copy: an array("q")
         offsets = np.concatenate([positions[a:b] for a, b in self.spans] or [np.zeros(0, dtype=np.int64)])
         shift = np.array([base - a for (a, _), base in zip(self.spans, self.bases)], dtype=np.int64)
         return _Buffer(_IS_DELIMITER[codes], _IS_CLAUSE_END[codes], offsets, shift)
